@@ -1,0 +1,1 @@
+"""The only package that imports canvasapi: gateway, DTOs, errors, retry and throttling."""

@@ -1,0 +1,47 @@
+"""The ``ctom-lti`` command: Flask's CLI group over :func:`ctom_lti.create_app`.
+
+Feature packages contribute their commands through a ``register(group)`` function in the
+modules listed in ``_COMMAND_MODULES``; this module only assembles them.
+"""
+
+from __future__ import annotations
+
+import importlib
+
+import click
+from flask import current_app
+from flask.cli import FlaskGroup, with_appcontext
+
+from ctom_lti import create_app
+
+_COMMAND_MODULES = (
+    "ctom_lti.lti.cli",
+    "ctom_lti.sandbox.cli",
+    "ctom_lti.canvas_sync.cli",
+    "ctom_lti.demo",
+)
+
+
+@click.group(cls=FlaskGroup, create_app=create_app, add_version_option=False)
+def main() -> None:
+    """CTO Mentor LTI tool: set-up, registrations, sync and the local Canvas sandbox."""
+
+
+@main.command("init")
+@with_appcontext
+def init_command() -> None:
+    """Create or upgrade the database schema and make sure the tool has a signing key.
+
+    Safe to run again: it changes nothing that is already in place.
+    """
+    from ctom_lti import migrate
+    from ctom_lti.lti.keys import ensure_current_key
+
+    migrate.upgrade(current_app)
+    kid, created = ensure_current_key(current_app)
+    click.echo(f"Database ready at {current_app.config['DATABASE_URL'].split('@')[-1]}")
+    click.echo(f"{'Generated' if created else 'Using'} tool signing key {kid}")
+
+
+for _name in _COMMAND_MODULES:
+    importlib.import_module(_name).register(main)

@@ -62,6 +62,7 @@ def import_all_models() -> None:
     from ctom_lti import models  # noqa: F401
     from ctom_lti.canvas_sync import models as sync_models  # noqa: F401
     from ctom_lti.lti import models as lti_models  # noqa: F401
+    from ctom_lti.tools.profile import models as profile_models  # noqa: F401
 
 
 def make_engine(url: str, **kwargs: Any) -> Engine:

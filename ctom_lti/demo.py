@@ -1,9 +1,232 @@
-"""``ctom-lti demo``: the tool plus the local Canvas sandbox, seeded and ready to click through."""
+"""``ctom-lti demo``: the tool plus the local Canvas sandbox, seeded and ready to click through.
+
+What it does, in the order an administrator would: start the sandbox Canvas (seeded people and an
+empty cohort course), start the tool, create the tool's developer key in the sandbox from the
+tool's own ``/lti/config.json`` and install it for the account, register that key in the tool,
+then build the course's content with the real course sync. The sandbox keeps its state in memory,
+so the tool gets a fresh demo database on every start; its signing keys are kept.
+"""
 
 from __future__ import annotations
 
+import threading
+from dataclasses import dataclass
+from pathlib import Path
+from typing import TYPE_CHECKING
+
 import click
+from flask import Flask
+
+if TYPE_CHECKING:
+    from ctom_lti.canvas_sync import SyncReport
+    from ctom_lti.sandbox.server import SandboxServer
+    from ctom_lti.serving import ServerThread
+
+DEMO_ADMIN_TOKEN = "demo-admin-token"  # noqa: S105 - a fixed token for the loopback-only sandbox
+
+
+@dataclass
+class DemoStack:
+    """The running demo: both servers and what was registered."""
+
+    sandbox: SandboxServer
+    tool: ServerThread
+    app: Flask
+    client_id: str
+    deployment_id: str
+    course_id: int
+    tool_install_id: int
+    sync_report: SyncReport | None
+
+    @property
+    def course_url(self) -> str:
+        return f"{self.sandbox.base_url}/courses/{self.course_id}"
+
+    @property
+    def launch_url(self) -> str:
+        from ctom_lti.sandbox.platform import tool_launch_url
+
+        return tool_launch_url(self.sandbox.base_url, self.course_id, self.tool_install_id)
+
+    def stop(self) -> None:
+        self.tool.stop()
+        self.sandbox.stop()
+
+
+def demo_cohort_toml(stack_sandbox: SandboxServer) -> str:
+    """A cohort file for the seeded demo course, pairings taken from the seeded observers."""
+    from ctom_lti.sandbox.seed import COURSE_SIS_ID
+
+    seed = stack_sandbox.demo
+    assert seed is not None and seed.course is not None
+    store = stack_sandbox.store
+    example = Path(__file__).parent / "canvas_sync" / "cohort.example.toml"
+    text = example.read_text("utf-8")
+    # Keep the example's sessions and principle schedule; point it at the seeded course and
+    # replace its example pairings with the seeded mentors and their candidates.
+    head, _, _ = text.partition("[[pairings]]")
+    head = head.replace('sis_course_id = "CTOM-2026-C12"', f'sis_course_id = "{COURSE_SIS_ID}"')
+    head = head.replace('course_code = "CTOM-12"', f'course_code = "{seed.course.course_code}"')
+    head = head.replace(
+        'name = "CTO Mentor Program - Cohort 12"', f'name = "{seed.course.name}"'
+    )
+    pairings = []
+    for mentor in seed.mentors:
+        candidates = [store.users[cid].sis_user_id for cid in seed.mentees[mentor.id]]
+        listed = ", ".join(f'"{sis}"' for sis in candidates)
+        pairings.append(
+            f'[[pairings]]\nmentor_sis_id = "{mentor.sis_user_id}"\n'
+            f"candidate_sis_ids = [{listed}]\n"
+        )
+    return head + "\n".join(pairings)
+
+
+def start_demo(
+    *,
+    instance_path: str | None = None,
+    sandbox_port: int = 8900,
+    tool_port: int = 5000,
+    sync: bool = True,
+    progress: bool = True,
+) -> DemoStack:
+    """Start and wire everything; returns once the demo is ready to click through."""
+    from ctom_lti import create_app, migrate
+    from ctom_lti.canvas import make_canvas_gateway
+    from ctom_lti.canvas_sync import load_cohort, sync_course
+    from ctom_lti.db import session_scope
+    from ctom_lti.lti.config_json import redirect_uris
+    from ctom_lti.lti.keys import ensure_current_key
+    from ctom_lti.lti.registrations import RegistrationInput, add_platform, get_fernet
+    from ctom_lti.lti.runtime import get_runtime
+    from ctom_lti.sandbox.platform import create_developer_key_from_url, deploy
+    from ctom_lti.sandbox.server import SandboxServer
+    from ctom_lti.serving import ServerThread
+
+    def say(message: str) -> None:
+        if progress:
+            click.echo(message)
+
+    tool_base = f"http://localhost:{tool_port}"
+    probe = create_app({"INSTANCE_PATH": instance_path} if instance_path else None)
+    database = Path(probe.instance_path) / "demo.sqlite3"
+    for leftover in database.parent.glob(database.name + "*"):
+        leftover.unlink()
+    app = create_app(
+        {
+            "INSTANCE_PATH": probe.instance_path,
+            "DATABASE_URL": f"sqlite:///{database}",
+            "BASE_URL": tool_base,
+            "INSECURE_TRANSPORT": True,
+        }
+    )
+    migrate.upgrade(app)
+    kid, created = ensure_current_key(app)
+    say(f"Tool database: {database}; signing key {kid}{' (new)' if created else ''}")
+
+    sandbox = SandboxServer("127.0.0.1", sandbox_port, seed="demo", admin_token=DEMO_ADMIN_TOKEN)
+    sandbox.start()
+    tool = ServerThread(app, host="localhost", port=tool_port).start()
+    try:
+        store = sandbox.store
+        assert sandbox.demo is not None and sandbox.demo.course is not None
+        course = sandbox.demo.course
+        say(f"Canvas sandbox: {sandbox.base_url}   tool: {tool.base_url}")
+
+        key = create_developer_key_from_url(
+            store, f"{tool.base_url}/lti/config.json", redirect_uris(tool.base_url)
+        )
+        install = deploy(store, key, account_id=store.root_account_id)
+        deployment_id = store.deployment_id(install)
+        say(f"Developer key {key.client_id} created from /lti/config.json, deployed ({deployment_id})")
+
+        with session_scope(app) as session:
+            add_platform(
+                session,
+                RegistrationInput(
+                    issuer=store.issuer,
+                    client_id=key.client_id,
+                    auth_login_url=f"{sandbox.base_url}/api/lti/authorize_redirect",
+                    auth_token_url=f"{sandbox.base_url}/login/oauth2/token",
+                    key_set_url=f"{sandbox.base_url}/api/lti/security/jwks",
+                    deployment_ids=(deployment_id,),
+                    canvas_url=sandbox.base_url,
+                    canvas_token=DEMO_ADMIN_TOKEN,
+                    name="Canvas sandbox",
+                ),
+                get_fernet(app),
+            )
+        get_runtime(app).registry.invalidate()
+        say("Sandbox registered in the tool")
+
+        report = None
+        if sync:
+            cohort_file = Path(app.instance_path) / "demo-cohort.toml"
+            cohort_file.write_text(demo_cohort_toml(sandbox), "utf-8")
+            from ctom_lti.curriculum import load_curriculum
+
+            cohort = load_cohort(cohort_file, load_curriculum())
+            gateway = make_canvas_gateway(sandbox.base_url, DEMO_ADMIN_TOKEN)
+            say(f"Building the course with the course sync ({cohort_file.name})...")
+            with session_scope(app) as session:
+                report = sync_course(session, gateway, cohort, tool_base_url=tool.base_url)
+            counts = ", ".join(f"{n} {k}" for k, n in report.counts.items())
+            say(f"Course built: {counts}")
+    except BaseException:
+        tool.stop()
+        sandbox.stop()
+        raise
+    return DemoStack(
+        sandbox=sandbox,
+        tool=tool,
+        app=app,
+        client_id=key.client_id,
+        deployment_id=deployment_id,
+        course_id=course.id,
+        tool_install_id=install.id,
+        sync_report=report,
+    )
+
+
+def _print_people(stack: DemoStack) -> None:
+    seed = stack.sandbox.demo
+    assert seed is not None
+    rows = [("admin", seed.admin.name)]
+    rows += [("instructor", u.name) for u in seed.instructors]
+    rows += [("mentor", u.name) for u in seed.mentors]
+    rows += [("candidate", u.name) for u in seed.candidates[:3]]
+    click.echo("\nPeople you can be (all listed on the sandbox's front page):")
+    for role, name in rows:
+        click.echo(f"  {role:<11} {name}")
+    click.echo(f"  ... and {len(seed.candidates) - 3} more candidates")
 
 
 def register(group: click.Group) -> None:
     """Add the ``demo`` command to ``group``."""
+
+    @group.command("demo")
+    @click.option("--sandbox-port", default=8900, show_default=True, help="Port of the sandbox.")
+    @click.option("--tool-port", default=5000, show_default=True, help="Port of the tool.")
+    @click.option("--no-sync", is_flag=True, help="Leave the demo course empty.")
+    def demo_command(sandbox_port: int, tool_port: int, no_sync: bool) -> None:
+        """Run the tool and a seeded local Canvas sandbox, ready to click through."""
+        try:
+            stack = start_demo(sandbox_port=sandbox_port, tool_port=tool_port, sync=not no_sync)
+        except OSError as exc:
+            raise click.ClickException(
+                f"{exc}. Is another demo already running? Stop it, or pick other ports with "
+                "--sandbox-port and --tool-port."
+            ) from exc
+        if stack.sync_report is not None and not stack.sync_report.ok:
+            click.echo("Some course sync steps failed; the demo still runs. Re-run to retry.")
+        _print_people(stack)
+        click.echo(
+            f"\nOpen {stack.sandbox.base_url}/ , pick who you are, open the course and choose "
+            f"'CTO Mentor' in the course navigation.\nCourse: {stack.course_url}\n"
+            "Press Ctrl-C to stop."
+        )
+        try:
+            threading.Event().wait()
+        except KeyboardInterrupt:
+            click.echo("\nStopping.")
+        finally:
+            stack.stop()

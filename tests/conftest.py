@@ -27,7 +27,7 @@ from sqlalchemy.orm import Session
 from ctom_lti import create_app
 from ctom_lti.db import Model, get_engine, get_sessionmaker, import_all_models
 
-pytest_plugins: list[str] = []
+pytest_plugins: list[str] = ["tests.sandbox_fixtures", "tests.lti_fixtures"]
 
 _LOOPBACK_NAMES = {"localhost", "localhost.localdomain", "ip6-localhost"}
 

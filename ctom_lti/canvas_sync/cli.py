@@ -1,9 +1,226 @@
-"""CLI for course sync (``sync COHORT_FILE``)."""
+"""``ctom-lti sync COHORT_FILE``: build or update a cohort's Canvas course.
+
+Exit status: 0 when everything is in place, 1 when something failed in Canvas (the summary says
+what to do), 2 when the cohort file, the spec or the options are wrong (nothing was sent).
+The API token is read from standard input (``--token-stdin``) or ``CTOM_CANVAS_TOKEN`` and never
+printed or logged.
+"""
 
 from __future__ import annotations
 
+import json
+import os
+import sys
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
 import click
+from flask import Flask, current_app
+from flask.cli import with_appcontext
+
+from ctom_lti.canvas import make_canvas_gateway
+from ctom_lti.canvas.errors import CanvasError, CanvasNotFound
+from ctom_lti.canvas.gateway import CanvasGateway
+from ctom_lti.canvas_sync.cohort import CohortConfig
+from ctom_lti.canvas_sync.report import SyncReport
+from ctom_lti.canvas_sync.spec import CourseSpec
+from ctom_lti.canvas_sync.tomlsource import InputFileError
+
+EXIT_FAILED, EXIT_INPUT = 1, 2
+
+
+@dataclass(frozen=True)
+class SyncOptions:
+    cohort_file: Path
+    dry_run: bool
+    prune: bool
+    as_json: bool
+    canvas_url: str | None
+    token_stdin: bool
+    pairings_only: bool
+    concurrency: int
+
+
+@dataclass(frozen=True)
+class _Inputs:
+    cohort: CohortConfig
+    spec: CourseSpec
+    tool_base_url: str
+
+
+def _fail_input(message: str) -> None:
+    click.echo(message, err=True)
+    raise click.exceptions.Exit(EXIT_INPUT)
+
+
+def _load_inputs(app: Flask, cohort_file: Path) -> _Inputs:
+    """Cohort file and spec, fully checked before any Canvas call."""
+    from ctom_lti.canvas_sync import load_cohort, load_spec
+    from ctom_lti.canvas_sync.desired import desired_course
+    from ctom_lti.curriculum.loader import load_curriculum
+
+    curriculum = load_curriculum()
+    try:
+        cohort = load_cohort(cohort_file, curriculum)
+        spec = load_spec(cohort.spec_path)
+        tool_base_url = cohort.tool_base_url or str(app.config["BASE_URL"])
+        # Expand once now so a spec problem stops us before the first Canvas call.
+        desired_course(curriculum, spec, cohort, tool_base_url=tool_base_url)
+    except InputFileError as exc:
+        _fail_input(f"{exc.message}\n{exc.hint}")
+        raise  # unreachable: _fail_input exits
+    return _Inputs(cohort, spec, tool_base_url)
+
+
+def _read_token(token_stdin: bool) -> str:
+    if token_stdin:
+        token = sys.stdin.readline().strip()
+        if not token:
+            _fail_input("Error: --token-stdin was given but standard input had no token.")
+        return token
+    token = os.environ.get("CTOM_CANVAS_TOKEN", "").strip()
+    if not token:
+        _fail_input(
+            "Error: no Canvas API token. Pipe it in with --token-stdin or set CTOM_CANVAS_TOKEN."
+        )
+    return token
+
+
+def _gateway(app: Flask, options: SyncOptions) -> CanvasGateway:
+    url = options.canvas_url or os.environ.get("CTOM_CANVAS_URL") or app.config.get("CANVAS_URL")
+    if not url:
+        _fail_input(
+            "Error: no Canvas address. Pass --canvas-url https://school.instructure.com or set "
+            "CTOM_CANVAS_URL."
+        )
+    token = _read_token(options.token_stdin)
+    return make_canvas_gateway(str(url), token, concurrency=options.concurrency)
+
+
+def _canvas_problem(exc: CanvasError, options: SyncOptions, account: Any) -> str:
+    """One line (two with the hint) saying what Canvas refused; never a traceback."""
+    if (
+        isinstance(exc, CanvasNotFound)
+        and exc.endpoint
+        and exc.endpoint.startswith("GET accounts/")
+    ):
+        return (
+            f"Error: Canvas has no account {account}. Check account_id under [cohort] in "
+            f"{options.cohort_file.name} (the number in the account's Canvas address)."
+        )
+    return f"Error: {exc.message}\nWhat to do: {exc.hint}"
+
+
+class _Progress:
+    """A progress bar on a terminal; nothing otherwise (or with --json)."""
+
+    def __init__(self, enabled: bool) -> None:
+        self.enabled = enabled
+        self.bar: Any = None
+
+    def start(self, plan: Any) -> None:
+        if self.enabled and plan.writes:
+            from tqdm import tqdm  # type: ignore[import-untyped]
+
+            self.bar = tqdm(total=len(plan.writes), unit="change", file=sys.stderr, leave=False)
+
+    def step(self, _outcome: Any) -> None:
+        if self.bar is not None:
+            self.bar.update(1)
+
+    def close(self) -> None:
+        if self.bar is not None:
+            self.bar.close()
+
+
+def _run(app: Flask, options: SyncOptions, inputs: _Inputs, gateway: CanvasGateway) -> SyncReport:
+    from ctom_lti.canvas_sync import Scope, plan_course, sync_course
+    from ctom_lti.canvas_sync.report import format_plan_table
+    from ctom_lti.db import session_scope
+
+    scope = Scope.PAIRINGS if options.pairings_only else Scope.FULL
+    common: dict[str, Any] = {
+        "tool_base_url": inputs.tool_base_url,
+        "spec": inputs.spec,
+        "prune": options.prune,
+        "scope": scope,
+    }
+    progress = _Progress(enabled=not options.as_json and sys.stderr.isatty())
+    try:
+        with session_scope(app) as session:
+            if options.dry_run:
+                planned = plan_course(session, gateway, inputs.cohort, **common)
+                if not options.as_json:
+                    click.echo(format_plan_table(planned.plan))
+                    click.echo("")
+                return planned.report
+            return sync_course(
+                session,
+                gateway,
+                inputs.cohort,
+                concurrency=options.concurrency,
+                on_plan=progress.start,
+                progress=progress.step,
+                **common,
+            )
+    except CanvasError as exc:
+        click.echo(_canvas_problem(exc, options, inputs.cohort.account_id), err=True)
+        raise click.exceptions.Exit(EXIT_FAILED) from None
+    finally:
+        progress.close()
 
 
 def register(group: click.Group) -> None:
     """Add this package's commands to ``group``."""
+
+    @group.command("sync")
+    @click.argument("cohort_file", type=click.Path(dir_okay=False, path_type=Path))
+    @click.option("--dry-run", is_flag=True, help="Show the plan; change nothing in Canvas.")
+    @click.option(
+        "--prune", is_flag=True, help="Remove objects sync made that the spec no longer has."
+    )
+    @click.option("--json", "as_json", is_flag=True, help="Print the JSON report instead.")
+    @click.option(
+        "--canvas-url",
+        metavar="URL",
+        help="Canvas address, e.g. https://school.instructure.com (default: CTOM_CANVAS_URL).",
+    )
+    @click.option(
+        "--token-stdin",
+        is_flag=True,
+        help="Read the Canvas API token from standard input (default: CTOM_CANVAS_TOKEN).",
+    )
+    @click.option(
+        "--pairings-only",
+        is_flag=True,
+        help="Only bring mentor observer links in line with the pairings.",
+    )
+    @click.option(
+        "--concurrency",
+        type=click.IntRange(1, 32),
+        default=8,
+        show_default=True,
+        help="Canvas requests in flight at once.",
+    )
+    @with_appcontext
+    def sync_command(cohort_file: Path, **options: Any) -> None:
+        """Build or update the Canvas course of the cohort described in COHORT_FILE.
+
+        Safe to run again at any time: it changes only what differs, never makes anything
+        twice, and never deletes what it did not make (with --prune, it removes what it made
+        that is no longer wanted).
+        """
+        from ctom_lti.canvas_sync.report import format_summary
+
+        opts = SyncOptions(cohort_file=cohort_file, **options)
+        app = current_app._get_current_object()  # type: ignore[attr-defined]
+        inputs = _load_inputs(app, cohort_file)
+        gateway = _gateway(app, opts)
+        report = _run(app, opts, inputs, gateway)
+        if opts.as_json:
+            click.echo(json.dumps(report.to_json(), indent=2))
+        else:
+            click.echo(format_summary(report))
+        if not report.ok:
+            raise click.exceptions.Exit(EXIT_FAILED)

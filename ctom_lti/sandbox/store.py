@@ -188,6 +188,8 @@ class Assignment:
     external_tool_url: str | None = None
     external_tool_new_tab: bool = False
     external_tool_custom_params: dict[str, str] | None = None
+    #: the ExternalTool the tag resolved to (by content_id or URL), if any
+    external_tool_id: int | None = None
     #: LTI resource link uuid for external-tool assignments (canvas-lti.md §1.3)
     resource_link_id: str | None = None
     post_manually: bool = False
@@ -219,6 +221,167 @@ class Submission:
     url: str | None = None
     comments: list[dict[str, Any]] = field(default_factory=list)
     updated_at: datetime = field(default_factory=now)
+
+
+@dataclass
+class AssignmentGroup:
+    """A gradebook column group; every course starts with "Assignments" (canvas-rest.md §4.8)."""
+
+    id: int
+    course_id: int
+    name: str
+    position: int = 1
+    group_weight: float = 0.0
+    #: caller-chosen durable key (needs manage_sis in Canvas)
+    sis_source_id: str | None = None
+    #: free-form object a client stores for its own bookkeeping; merged on update
+    integration_data: dict[str, Any] = field(default_factory=dict)
+    rules: dict[str, Any] = field(default_factory=dict)
+    workflow_state: str = "available"  # available|deleted
+
+
+@dataclass
+class Module:
+    """A context module; API-created modules start unpublished (canvas-rest.md §4.5)."""
+
+    id: int
+    course_id: int
+    name: str
+    position: int
+    workflow_state: str = "unpublished"  # active|unpublished|deleted
+    unlock_at: datetime | None = None
+    require_sequential_progress: bool = False
+    prerequisite_module_ids: list[int] = field(default_factory=list)
+    publish_final_grade: bool = False
+    created_at: datetime = field(default_factory=now)
+
+
+@dataclass
+class ModuleItem:
+    """A content tag inside a module (canvas-rest.md §4.6); ``type`` uses the API names."""
+
+    id: int
+    course_id: int
+    module_id: int
+    type: str  # File|Page|Discussion|Assignment|Quiz|SubHeader|ExternalUrl|ExternalTool
+    title: str
+    position: int
+    indent: int = 0
+    #: the content's id (Page items: the page id; ExternalTool items: the tool id, 0 if none)
+    content_id: int | None = None
+    external_url: str | None = None
+    new_tab: bool = False
+    completion_requirement: dict[str, Any] | None = None
+    workflow_state: str = "unpublished"  # active|unpublished|deleted
+    #: LTI resource link uuid for ExternalTool items (canvas-lti.md §1.3)
+    resource_link_id: str | None = None
+    custom_params: dict[str, str] | None = None
+    created_at: datetime = field(default_factory=now)
+
+
+@dataclass
+class Page:
+    """A wiki page, addressed by its ``url`` slug (canvas-rest.md §4.7)."""
+
+    id: int
+    course_id: int
+    title: str
+    url: str
+    body: str | None = None
+    workflow_state: str = "unpublished"  # active|unpublished|deleted
+    front_page: bool = False
+    editing_roles: str = "teachers"
+    publish_at: datetime | None = None
+    todo_date: datetime | None = None
+    last_edited_by_id: int | None = None
+    #: slugs this page answered to before a title change (Canvas keeps them for lookups)
+    old_urls: list[str] = field(default_factory=list)
+    created_at: datetime = field(default_factory=now)
+    updated_at: datetime = field(default_factory=now)
+
+
+@dataclass
+class ExternalTool:
+    """A ContextExternalTool: an installed tool, i.e. an LTI 1.3 deployment (canvas-rest.md §4.18).
+
+    Course-level and account-level installs each are one record; an account-level install is
+    visible in every course below the account. ``deployment_id`` is derived by
+    :meth:`Store.deployment_id` as ``<id>:<opaque id of the context>`` (canvas-lti.md §1.3).
+    """
+
+    id: int
+    context_type: str  # "Course" | "Account"
+    context_id: int
+    name: str
+    privacy_level: str = "anonymous"
+    url: str | None = None
+    domain: str | None = None
+    description: str | None = None
+    consumer_key: str | None = None
+    shared_secret: str | None = None
+    custom_fields: dict[str, str] = field(default_factory=dict)
+    #: placement name → its settings (e.g. {"course_navigation": {"enabled": True, ...}})
+    placements: dict[str, dict[str, Any]] = field(default_factory=dict)
+    #: LTI 1.3: the developer key's client_id (global id as a decimal string)
+    client_id: str | None = None
+    developer_key_id: int | None = None
+    version: str = "1.1"
+    workflow_state: str = "public"  # the privacy level, or "disabled"/"deleted"
+    icon_url: str | None = None
+    created_at: datetime = field(default_factory=now)
+    updated_at: datetime = field(default_factory=now)
+
+
+@dataclass
+class Progress:
+    """An asynchronous job's progress (canvas-rest.md §4.17); bulk grading returns one."""
+
+    id: int
+    context_type: str
+    context_id: int
+    user_id: int | None
+    tag: str
+    workflow_state: str = "queued"  # queued|running|completed|failed
+    completion: float | None = None
+    message: str | None = None
+    results: dict[str, Any] | None = None
+    created_at: datetime = field(default_factory=now)
+    updated_at: datetime = field(default_factory=now)
+
+
+@dataclass
+class GroupCategory:
+    id: int
+    course_id: int
+    name: str
+    self_signup: str | None = None
+    auto_leader: str | None = None
+    group_limit: int | None = None
+    sis_group_category_id: str | None = None
+    workflow_state: str = "active"
+
+
+@dataclass
+class Group:
+    id: int
+    group_category_id: int
+    course_id: int
+    name: str
+    description: str | None = None
+    is_public: bool = False
+    join_level: str = "invitation_only"
+    sis_group_id: str | None = None
+    max_membership: int | None = None
+    workflow_state: str = "available"
+
+
+@dataclass
+class GroupMembership:
+    id: int
+    group_id: int
+    user_id: int
+    workflow_state: str = "accepted"
+    moderator: bool = False
 
 
 class Store:
@@ -287,6 +450,71 @@ class Store:
     @property
     def submissions(self) -> dict[int, Submission]:
         return self._tables["submissions"]
+
+    @property
+    def assignment_groups(self) -> dict[int, AssignmentGroup]:
+        return self._tables["assignment_groups"]
+
+    @property
+    def modules(self) -> dict[int, Module]:
+        return self._tables["modules"]
+
+    @property
+    def module_items(self) -> dict[int, ModuleItem]:
+        return self._tables["module_items"]
+
+    @property
+    def pages(self) -> dict[int, Page]:
+        return self._tables["pages"]
+
+    @property
+    def external_tools(self) -> dict[int, ExternalTool]:
+        return self._tables["external_tools"]
+
+    @property
+    def progresses(self) -> dict[int, Progress]:
+        return self._tables["progress"]
+
+    @property
+    def group_categories(self) -> dict[int, GroupCategory]:
+        return self._tables["group_categories"]
+
+    @property
+    def groups(self) -> dict[int, Group]:
+        return self._tables["groups"]
+
+    @property
+    def group_memberships(self) -> dict[int, GroupMembership]:
+        return self._tables["group_memberships"]
+
+    def deployment_id(self, tool: ExternalTool) -> str:
+        """``<tool id>:<opaque id of the install context>`` (canvas-lti.md §1.3)."""
+        asset = f"{tool.context_type.lower()}_{tool.context_id}"
+        return f"{tool.id}:{self.opaque_id(asset)}"[:255]
+
+    def tools_for_course(self, course_id: int) -> list[ExternalTool]:
+        """Active tools installed in the course or in an account above it (course ones first)."""
+        with self.lock:
+            course = self.courses[course_id]
+            account_ids: list[int] = []
+            acct: Account | None = self.accounts.get(course.account_id)
+            while acct is not None:
+                account_ids.append(acct.id)
+                acct = (
+                    self.accounts.get(acct.parent_account_id)
+                    if acct.parent_account_id is not None
+                    else None
+                )
+            found = [
+                t
+                for t in self.external_tools.values()
+                if t.workflow_state != "deleted"
+                and (
+                    (t.context_type == "Course" and t.context_id == course_id)
+                    or (t.context_type == "Account" and t.context_id in account_ids)
+                )
+            ]
+            return sorted(found, key=lambda t: (t.context_type != "Course", t.id))
 
     # --- creation helpers used by seeds, the UI and the REST API ------------------------------
     def add_account(self, name: str, parent_account_id: int | None = None) -> Account:

@@ -1,4 +1,7 @@
-"""Sandbox ui side (see the module docstrings inside)."""
+"""The sandbox's Canvas-like web UI: pick who you are, courses and modules, tools opened through
+the real LTI login flow, a pass/fail gradebook, and admin pages for developer keys and
+deployments. Plain server-rendered HTML.
+"""
 
 from __future__ import annotations
 
@@ -6,4 +9,8 @@ from flask import Flask
 
 
 def init_app(app: Flask) -> None:
-    """Register this part of the sandbox on the sandbox Flask app."""
+    """Register the UI's pages on the sandbox app."""
+    from ctom_lti.sandbox.ui import admin, courses, debug, gradebook, people  # noqa: F401
+    from ctom_lti.sandbox.ui.blueprint import bp
+
+    app.register_blueprint(bp)

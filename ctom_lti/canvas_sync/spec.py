@@ -1,0 +1,398 @@
+"""The course spec: what a cohort's Canvas course contains, written as data.
+
+``course_spec.toml`` beside this module is the layout the programme uses; its header explains the
+format. Admins may copy and edit it. This module loads and checks a spec (placeholders, repetition,
+keys, groups, due rules) and reports each problem with its line, before anything reaches Canvas.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from importlib import resources
+from pathlib import Path
+from typing import Any
+
+from ctom_lti.canvas_sync.template import TemplateError, placeholders
+from ctom_lti.canvas_sync.tomlsource import InputFileError, PathPart, Problem, TomlSource
+
+SPEC_VERSION = 1
+ITEM_TYPES = ("subheader", "page", "assignment", "tool_link")
+TOOL_TARGETS = ("reflection", "report", "pairing", "home")
+GRADING_TYPES = ("pass_fail", "points", "percent", "letter_grade", "gpa_scale", "not_graded")
+SUBMISSION_TYPES = (
+    "none",
+    "on_paper",
+    "online_upload",
+    "online_text_entry",
+    "online_url",
+    "media_recording",
+    "student_annotation",
+    "external_tool",
+)
+DEFAULT_VIEWS = ("feed", "wiki", "modules", "syllabus", "assignments")
+
+#: Placeholders every template may use.
+GLOBAL_FIELDS = frozenset(
+    {
+        "cohort.name",
+        "cohort.number",
+        "cohort.course_code",
+        "programme.name",
+        "term.start",
+        "term.end",
+        "duties.candidate_html",
+        "duties.mentor_html",
+        "qualifications.mentor_html",
+        "sessions.schedule_html",
+    }
+)
+#: Placeholders available inside ``each = <scope>`` repetition.
+SCOPE_FIELDS: dict[str, frozenset[str]] = {
+    "strand": frozenset({"strand.key", "strand.name", "strand.number", "strand.principles_html"}),
+    "principle": frozenset(
+        {
+            "principle.key",
+            "principle.name",
+            "principle.number",
+            "principle.strand_name",
+            "principle.topics_html",
+            "principle.due",
+        }
+    ),
+    "session": frozenset(
+        {
+            "session.key",
+            "session.number",
+            "session.title",
+            "session.date",
+            "session.location",
+            "session.region",
+            "session.region_name",
+            "session.start",
+            "session.format_text",
+        }
+    ),
+}
+#: The only placeholders allowed in keys: values that never change for a curriculum entry.
+KEY_FIELDS = frozenset({"strand.key", "principle.key", "session.key", "session.number"})
+#: Which item repetitions may sit inside which module repetition.
+ITEM_EACH_IN_MODULE: dict[str | None, tuple[str | None, ...]] = {
+    None: (None, "strand", "principle", "session"),
+    "strand": (None, "principle"),
+    "principle": (None,),
+    "session": (None,),
+}
+_KEY_TEMPLATE = re.compile(r"^(?:[a-z0-9-]|\{[a-z_]+\.[a-z_]+\})+$")
+_DUE = re.compile(r"^(session\.start|principle\.session|term\.start|term\.end|session:(\d+))$")
+
+
+@dataclass(frozen=True)
+class GroupSpec:
+    """An assignment group (one per strand with ``each = "strand"``)."""
+
+    key: str
+    name: str
+    each: str | None = None
+    line: int | None = None
+
+
+@dataclass(frozen=True)
+class ItemSpec:
+    """One module item; a page or assignment item also declares that page or assignment."""
+
+    type: str
+    key: str
+    title: str
+    each: str | None = None
+    indent: int = 0
+    #: page body (HTML template)
+    body: str | None = None
+    #: assignment settings
+    group: str | None = None
+    description: str | None = None
+    submission_types: tuple[str, ...] = ("none",)
+    grading_type: str = "pass_fail"
+    points_possible: float = 1.0
+    due: str | None = None
+    published: bool = True
+    #: tool_link settings
+    target: str | None = None
+    principle: str | None = None
+    new_tab: bool = False
+    line: int | None = None
+
+
+@dataclass(frozen=True)
+class ModuleSpec:
+    key: str
+    name: str
+    items: tuple[ItemSpec, ...]
+    each: str | None = None
+    published: bool = True
+    line: int | None = None
+
+
+@dataclass(frozen=True)
+class CourseSpec:
+    """A validated course spec."""
+
+    name: str
+    default_view: str
+    groups: tuple[GroupSpec, ...]
+    modules: tuple[ModuleSpec, ...]
+    #: file name, for messages about problems found later (e.g. duplicate keys after expansion)
+    filename: str = "course_spec.toml"
+
+
+def load_spec(path: str | Path | None = None) -> CourseSpec:
+    """Load the packaged spec, or the admin's copy at ``path``; raise :class:`InputFileError`."""
+    if path is None:
+        text = (
+            resources.files("ctom_lti.canvas_sync").joinpath("course_spec.toml").read_text("utf-8")
+        )
+        return parse_spec(TomlSource(text, "course_spec.toml"))
+    return parse_spec(TomlSource.from_path(path))
+
+
+class _Check:
+    def __init__(self, source: TomlSource) -> None:
+        self.source = source
+        self.problems: list[Problem] = []
+
+    def add(self, path: tuple[PathPart, ...], message: str) -> None:
+        self.problems.append(self.source.problem(path, message))
+
+    def text(
+        self,
+        table: dict[str, Any],
+        key: str,
+        path: tuple[PathPart, ...],
+        allowed: frozenset[str],
+        *,
+        required: bool = True,
+        is_key: bool = False,
+    ) -> str:
+        value = table.get(key)
+        if value is None:
+            if required:
+                self.add(path, f"{key!r} is required here")
+            return ""
+        if not isinstance(value, str):
+            self.add((*path, key), f"{key} must be text in quotes")
+            return ""
+        try:
+            names = placeholders(value)
+        except TemplateError as exc:
+            self.add((*path, key), f"{key}: {exc}")
+            return value
+        for name in names:
+            if is_key and name not in KEY_FIELDS:
+                self.add(
+                    (*path, key),
+                    f"key {value!r} uses {{{name}}}; keys may only use "
+                    + ", ".join(f"{{{n}}}" for n in sorted(KEY_FIELDS & allowed) or KEY_FIELDS),
+                )
+            elif name not in allowed:
+                self.add((*path, key), f"{{{name}}} cannot be used here ({_scope_hint(allowed)})")
+        if is_key and not _KEY_TEMPLATE.match(value):
+            self.add((*path, key), f"key {value!r} may contain only a-z, 0-9, '-' and placeholders")
+        return value
+
+    def choice(
+        self,
+        table: dict[str, Any],
+        key: str,
+        path: tuple[PathPart, ...],
+        choices: tuple[Any, ...],
+        default: Any,
+    ) -> Any:
+        value = table.get(key, default)
+        if value not in choices:
+            shown = ", ".join(repr(c) for c in choices if c is not None)
+            self.add((*path, key), f"{key} must be one of {shown}, not {value!r}")
+            return default
+        return value
+
+
+def _scope_hint(allowed: frozenset[str]) -> str:
+    scopes = sorted({n.split(".")[0] for n in allowed} & set(SCOPE_FIELDS))
+    if not scopes:
+        return "no each = … repetition applies"
+    return "repeated over " + " and ".join(scopes)
+
+
+def _allowed(*scopes: str | None) -> frozenset[str]:
+    fields = set(GLOBAL_FIELDS)
+    for scope in scopes:
+        if scope:
+            fields |= SCOPE_FIELDS[scope]
+    return frozenset(fields)
+
+
+def parse_spec(source: TomlSource) -> CourseSpec:
+    """Validate a parsed spec file (see :func:`load_spec`)."""
+    check = _Check(source)
+    data = source.data
+    if data.get("version") != SPEC_VERSION:
+        check.add(("version",), f"version = {SPEC_VERSION} is required at the top of the spec")
+    unknown = set(data) - {"version", "course", "assignment_groups", "modules"}
+    for key in sorted(unknown):
+        check.add((key,), f"unknown section {key!r} (expected course, assignment_groups, modules)")
+    course = data.get("course", {})
+    if not isinstance(course, dict):
+        check.add(("course",), "[course] must be a table")
+        course = {}
+    name = check.text(course, "name", ("course",), _allowed()) or "{cohort.name}"
+    default_view = check.choice(course, "default_view", ("course",), DEFAULT_VIEWS, "modules")
+
+    groups = _groups(check, data.get("assignment_groups", []))
+    group_keys = {g.key for g in groups}
+    modules = _modules(check, data.get("modules", []), group_keys)
+    if check.problems:
+        raise InputFileError(source.filename, check.problems)
+    return CourseSpec(name, default_view, tuple(groups), tuple(modules), source.filename)
+
+
+def _groups(check: _Check, raw: Any) -> list[GroupSpec]:
+    if not isinstance(raw, list):
+        check.add(("assignment_groups",), "assignment groups must be [[assignment_groups]] tables")
+        return []
+    groups = []
+    for i, entry in enumerate(raw):
+        here: tuple[PathPart, ...] = ("assignment_groups", i)
+        each = check.choice(entry, "each", here, (None, "strand"), None)
+        allowed = _allowed(each)
+        key = check.text(entry, "key", here, allowed, is_key=True)
+        name = check.text(entry, "name", here, allowed)
+        groups.append(GroupSpec(key, name, each, check.source.line_of(*here)))
+    return groups
+
+
+def _modules(check: _Check, raw: Any, group_keys: set[str]) -> list[ModuleSpec]:
+    if not isinstance(raw, list) or not raw:
+        check.add(("modules",), "at least one [[modules]] table is required")
+        return []
+    modules = []
+    for i, entry in enumerate(raw):
+        here: tuple[PathPart, ...] = ("modules", i)
+        each = check.choice(entry, "each", here, (None, *SCOPE_FIELDS), None)
+        allowed = _allowed(each)
+        key = check.text(entry, "key", here, allowed, is_key=True)
+        name = check.text(entry, "name", here, allowed)
+        published = entry.get("published", True)
+        items = [
+            _item(check, item, (*here, "items", j), each, group_keys)
+            for j, item in enumerate(entry.get("items", []))
+        ]
+        modules.append(
+            ModuleSpec(key, name, tuple(items), each, bool(published), check.source.line_of(*here))
+        )
+    return modules
+
+
+def _item(
+    check: _Check,
+    entry: dict[str, Any],
+    here: tuple[PathPart, ...],
+    module_each: str | None,
+    group_keys: set[str],
+) -> ItemSpec:
+    kind = check.choice(entry, "type", here, ITEM_TYPES, "subheader")
+    each = check.choice(entry, "each", here, ITEM_EACH_IN_MODULE[module_each], None)
+    allowed = _allowed(module_each, each)
+    key = check.text(entry, "key", here, allowed, is_key=True)
+    title = check.text(entry, "title", here, allowed)
+    indent = entry.get("indent", 0)
+    if isinstance(indent, bool) or not isinstance(indent, int) or not 0 <= indent <= 5:
+        check.add((*here, "indent"), "indent must be a whole number from 0 to 5")
+        indent = 0
+    fields: dict[str, Any] = {}
+    if kind == "page":
+        fields["body"] = check.text(entry, "body", here, allowed)
+    elif kind == "assignment":
+        fields.update(
+            _assignment_fields(
+                check,
+                entry=entry,
+                here=here,
+                allowed=allowed,
+                group_keys=group_keys,
+                module_each=module_each,
+                each=each,
+            )
+        )
+    elif kind == "tool_link":
+        fields["target"] = check.choice(entry, "target", here, TOOL_TARGETS, "home")
+        principle = entry.get("principle")
+        if principle is not None:
+            fields["principle"] = check.text(entry, "principle", here, allowed)
+        elif fields["target"] == "reflection":
+            check.add(here, 'a reflection link needs principle = "{principle.key}"')
+        fields["new_tab"] = bool(entry.get("new_tab", False))
+    known = {"type", "key", "title", "each", "indent", "body", "group", "description"}
+    known |= {"submission_types", "grading_type", "points_possible", "due", "published"}
+    known |= {"target", "principle", "new_tab"}
+    for extra in sorted(set(entry) - known):
+        check.add((*here, extra), f"unknown item setting {extra!r}")
+    return ItemSpec(
+        type=kind,
+        key=key,
+        title=title,
+        each=each,
+        indent=indent,
+        line=check.source.line_of(*here),
+        **fields,
+    )
+
+
+def _assignment_fields(
+    check: _Check,
+    *,
+    entry: dict[str, Any],
+    here: tuple[PathPart, ...],
+    allowed: frozenset[str],
+    group_keys: set[str],
+    module_each: str | None,
+    each: str | None,
+) -> dict[str, Any]:
+    fields: dict[str, Any] = {}
+    group = check.text(entry, "group", here, allowed, is_key=True)
+    if group and "{" not in group and group not in group_keys:
+        check.add((*here, "group"), f"no assignment group has key {group!r}")
+    fields["group"] = group
+    fields["description"] = check.text(entry, "description", here, allowed, required=False)
+    fields["grading_type"] = check.choice(entry, "grading_type", here, GRADING_TYPES, "pass_fail")
+    types = entry.get("submission_types", ["none"])
+    if not isinstance(types, list) or not types or any(t not in SUBMISSION_TYPES for t in types):
+        check.add(
+            (*here, "submission_types"),
+            f"submission_types must be a list from: {', '.join(SUBMISSION_TYPES)}",
+        )
+        types = ["none"]
+    fields["submission_types"] = tuple(types)
+    points = entry.get("points_possible", 1)
+    if isinstance(points, bool) or not isinstance(points, int | float) or points < 0:
+        check.add((*here, "points_possible"), "points_possible must be a number, 0 or more")
+        points = 1
+    if fields["grading_type"] == "pass_fail" and points <= 0:
+        # Canvas scores a pass as points_possible; 0 would make every score 0 (canvas-rest.md §5).
+        check.add((*here, "points_possible"), "a pass/fail assignment needs points_possible > 0")
+    fields["points_possible"] = float(points)
+    fields["published"] = bool(entry.get("published", True))
+    due = entry.get("due")
+    if due is not None:
+        scopes = {module_each, each}
+        match = _DUE.match(due) if isinstance(due, str) else None
+        if match is None:
+            check.add(
+                (*here, "due"),
+                f"due {due!r} must be session.start, session:N, principle.session, term.start "
+                "or term.end",
+            )
+        elif due == "session.start" and "session" not in scopes:
+            check.add((*here, "due"), 'due = "session.start" needs each = "session"')
+        elif due == "principle.session" and "principle" not in scopes:
+            check.add((*here, "due"), 'due = "principle.session" needs each = "principle"')
+        fields["due"] = due
+    return fields

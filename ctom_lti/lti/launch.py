@@ -1,0 +1,285 @@
+"""Launch validation: pylti1p3's ``MessageLaunch`` with the steps it gets wrong replaced.
+
+Order (each step refuses with a :class:`LaunchRefused` that says what happened):
+
+1. ``state`` present, then the login record for it *taken* from the shared store — a replayed
+   ``id_token`` fails here, on any worker;
+2. the id_token is a well-formed JWT;
+3. the registration is found by ``(iss, aud/azp)`` and matches the login's;
+4. the signature checks against the platform key named by ``kid`` + ``alg`` (cached key objects,
+   one refetch on an unknown ``kid``);
+5. ``exp`` and ``iat`` with a minute of leeway for clock skew;
+6. ``nonce`` equals the nonce stored at login (so it is consumed with the state);
+7. the deployment is registered;
+8. the message type is one we handle, with its required claims.
+
+Nothing is written anywhere by validation except the removal of the used login record.
+"""
+
+from __future__ import annotations
+
+import base64
+import binascii
+import hmac
+import json
+from collections.abc import Mapping
+from dataclasses import dataclass
+from typing import Any
+
+import jwt
+import requests
+from pylti1p3.cookie import CookieService
+from pylti1p3.exception import LtiException
+from pylti1p3.message_launch import MessageLaunch
+from pylti1p3.message_validators import get_validators
+from pylti1p3.session import SessionService
+
+from ctom_lti.lti import claims
+from ctom_lti.lti.context import audience_client_id
+from ctom_lti.lti.platform_keys import PlatformKeyError, PlatformKeys
+from ctom_lti.lti.state_store import LaunchStateStore, LoginState
+from ctom_lti.lti.tool_config import CtomRegistration, DbToolConf
+
+#: An id_token is a few kilobytes; anything much larger is refused before decoding.
+MAX_ID_TOKEN_LENGTH = 64 * 1024
+
+
+class LaunchRefused(Exception):
+    """A launch that failed validation; ``message`` is safe to show to the person."""
+
+    def __init__(self, message: str, *, hint: str | None = None) -> None:
+        super().__init__(message)
+        self.message = message
+        self.hint = hint
+
+
+@dataclass(frozen=True)
+class ValidatedLaunch:
+    """A launch that passed every check."""
+
+    body: Mapping[str, Any]
+    registration: CtomRegistration
+    login: LoginState
+    state: str
+
+
+class _NoSession(SessionService):  # type: ignore[misc]
+    """pylti1p3 insists on a session service; launch state lives in our store instead."""
+
+    def __init__(self) -> None:  # no Flask session involvement at all
+        pass
+
+
+class _NoCookies(CookieService):  # type: ignore[misc]
+    def get_cookie(self, name: str) -> None:
+        return None
+
+    def set_cookie(self, name: str, value: str | int, exp: int | None = 3600) -> None:
+        return None
+
+
+class CtomMessageLaunch(MessageLaunch):  # type: ignore[misc]
+    """``MessageLaunch`` validating in our order, against our store and key cache."""
+
+    def __init__(
+        self,
+        params: Mapping[str, str],
+        tool_config: DbToolConf,
+        *,
+        states: LaunchStateStore,
+        platform_keys: PlatformKeys,
+        requests_session: requests.Session,
+        service_connector_cls: type,
+        leeway: int = 60,
+    ) -> None:
+        super().__init__(
+            _ParamsRequest(params),
+            tool_config,
+            session_service=_NoSession(),
+            cookie_service=_NoCookies(),
+            requests_session=requests_session,
+            service_connector_cls=service_connector_cls,
+        )
+        self._params = params
+        self._states = states
+        self._platform_keys = platform_keys
+        self._leeway = leeway
+        self._login: LoginState | None = None
+
+    def _get_request_param(self, key: str) -> str:
+        return self._params.get(key) or ""
+
+    # -- the steps -------------------------------------------------------------------------
+    def validate(self) -> CtomMessageLaunch:
+        self._validated = True  # the base class's guard against re-entrant validation
+        try:
+            self.validate_state()
+            self.validate_jwt_format()
+            self.validate_registration()
+            self.validate_jwt_signature()
+            self.validate_nonce()
+            self.validate_deployment()
+            self.validate_message()
+        except LaunchRefused:
+            self._validated = False
+            raise
+        except LtiException as exc:
+            self._validated = False
+            raise LaunchRefused(str(exc)) from exc
+        return self
+
+    def validate_state(self) -> CtomMessageLaunch:
+        state = self._get_request_param("state")
+        if not state or len(state) > 200:
+            raise LaunchRefused(
+                "The launch did not carry the sign-in state the tool gave Canvas.",
+            )
+        login = self._states.take_login(state)
+        if login is None:
+            raise LaunchRefused(
+                "This launch has expired or was already used. Launches work once and for ten "
+                "minutes."
+            )
+        self._login = login
+        return self
+
+    def validate_jwt_format(self) -> CtomMessageLaunch:
+        token = self._get_request_param("id_token")
+        if not token:
+            raise LaunchRefused("The launch carried no id_token.")
+        if len(token) > MAX_ID_TOKEN_LENGTH:
+            raise LaunchRefused("The launch's id_token is too large.")
+        parts = token.split(".")
+        if len(parts) != 3:
+            raise LaunchRefused("The launch's id_token is not a signed JWT.")
+        try:
+            header = json.loads(_b64decode(parts[0]))
+            body = json.loads(_b64decode(parts[1]))
+        except (ValueError, binascii.Error) as exc:
+            raise LaunchRefused("The launch's id_token cannot be decoded.") from exc
+        if not isinstance(header, dict) or not isinstance(body, dict):
+            raise LaunchRefused("The launch's id_token cannot be decoded.")
+        self._jwt = {"header": header, "body": body}
+        return self
+
+    def validate_registration(self) -> CtomMessageLaunch:
+        body = self._jwt["body"]
+        iss = body.get("iss")
+        client_id = audience_client_id(body)
+        if not isinstance(iss, str) or not iss or not client_id:
+            raise LaunchRefused("The launch does not say which platform and client it is for.")
+        registration = self._tool_config.find_registration_by_params(iss, client_id)
+        if registration is None:
+            raise LaunchRefused(
+                "This Canvas developer key is not registered with the tool.",
+                hint="Ask your Canvas administrator to register it with `ctom-lti platform "
+                "add` (see lti_config/README.md).",
+            )
+        login = self._login
+        assert login is not None
+        if (login.issuer, login.client_id) != (iss, client_id):
+            raise LaunchRefused("The launch is for a different platform than its sign-in.")
+        self._registration = registration
+        return self
+
+    def validate_jwt_signature(self) -> CtomMessageLaunch:
+        registration: CtomRegistration = self._registration
+        header = self._jwt["header"]
+        kid, alg = header.get("kid"), header.get("alg")
+        if not isinstance(kid, str) or not kid or not isinstance(alg, str):
+            raise LaunchRefused("The launch's id_token does not name its signing key.")
+        try:
+            key = self._platform_keys.key_for(registration.key_set_url, kid, alg)
+        except PlatformKeyError as exc:
+            raise LaunchRefused(str(exc)) from exc
+        try:
+            verified = jwt.decode(
+                self._get_request_param("id_token"),
+                key,
+                algorithms=[alg],
+                audience=registration.client_id,
+                issuer=registration.issuer,
+                leeway=self._leeway,
+                options={"require": ["exp", "iat", "iss", "aud"]},
+            )
+        except jwt.ExpiredSignatureError as exc:
+            raise LaunchRefused("The launch has expired.") from exc
+        except jwt.ImmatureSignatureError as exc:
+            raise LaunchRefused(
+                "The launch is dated in the future; the platform's clock and ours disagree."
+            ) from exc
+        except jwt.InvalidAudienceError as exc:
+            raise LaunchRefused("The launch is meant for a different tool.") from exc
+        except jwt.InvalidSignatureError as exc:
+            raise LaunchRefused("The launch's signature is not valid.") from exc
+        except jwt.InvalidTokenError as exc:
+            raise LaunchRefused("The launch's id_token is not valid.") from exc
+        # Use the body PyJWT verified, not the one decoded before the signature was checked.
+        self._jwt["body"] = verified
+        return self
+
+    def validate_nonce(self) -> CtomMessageLaunch:
+        nonce = self._jwt["body"].get("nonce")
+        login = self._login
+        assert login is not None
+        if not isinstance(nonce, str) or not hmac.compare_digest(nonce, login.nonce):
+            raise LaunchRefused("The launch's nonce does not match its sign-in.")
+        return self
+
+    def validate_deployment(self) -> CtomMessageLaunch:
+        registration: CtomRegistration = self._registration
+        deployment_id = self._jwt["body"].get(claims.DEPLOYMENT_ID)
+        if not isinstance(deployment_id, str) or deployment_id not in registration.deployments:
+            raise LaunchRefused(
+                "This deployment of the tool is not registered.",
+                hint="Ask your Canvas administrator to add the deployment id with `ctom-lti "
+                "platform add ... --deployment-id ID`.",
+            )
+        login = self._login
+        assert login is not None
+        if login.deployment_id and login.deployment_id != deployment_id:
+            raise LaunchRefused("The launch is for a different deployment than its sign-in.")
+        return self
+
+    def validate_message(self) -> CtomMessageLaunch:
+        body = self._jwt["body"]
+        message_type = body.get(claims.MESSAGE_TYPE)
+        if message_type not in claims.SUPPORTED_MESSAGE_TYPES:
+            raise LaunchRefused(
+                "The tool cannot handle this kind of launch "
+                f"({str(message_type)[:60] if message_type else 'no message type'}).",
+                hint="Open CTO Mentor from the course navigation or a module link.",
+            )
+        for validator in get_validators():
+            if validator.can_validate(body):
+                validator.validate(body)  # raises LtiException with what is missing
+        return self
+
+    # -- results ---------------------------------------------------------------------------
+    def validated(self) -> ValidatedLaunch:
+        """Validate and return the outcome (raises :class:`LaunchRefused`)."""
+        self.validate()
+        assert self._login is not None
+        return ValidatedLaunch(
+            body=self._jwt["body"],
+            registration=self._registration,
+            login=self._login,
+            state=self._get_request_param("state"),
+        )
+
+
+class _ParamsRequest:
+    """The request object pylti1p3 keeps a reference to; parameters come from a mapping."""
+
+    def __init__(self, params: Mapping[str, str]) -> None:
+        self._params = params
+
+    def get_param(self, key: str) -> str | None:
+        return self._params.get(key)
+
+    def is_secure(self) -> bool:
+        return True
+
+
+def _b64decode(segment: str) -> bytes:
+    return base64.urlsafe_b64decode(segment + "=" * (-len(segment) % 4))

@@ -1,0 +1,156 @@
+"""Server-side sessions that work with or without third-party cookies.
+
+Session data lives in the shared store (Redis or the database) under the SHA-256 of an opaque
+random id; the browser holds only the id. The id comes back either in a partitioned cookie or,
+when the browser blocks the tool's cookies, as the launch-bound token ``lt`` that every link and
+form carries (``tool_url`` and ``session_field`` in templates add it only in that mode). Only a
+launch creates a session (:meth:`ServerSession.start`); requests without one get an empty session
+that is never stored.
+
+The token travels in URLs, so it must never be logged or leak in a ``Referer``: every response
+says ``Referrer-Policy: no-referrer``, the bundled server logs nothing and the gunicorn access
+log format leaves out query strings.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import secrets
+import time
+from typing import Any
+
+from flask import Flask, Request, Response
+from flask.sessions import SessionInterface, SessionMixin
+from werkzeug.datastructures import CallbackDict
+from werkzeug.exceptions import HTTPException
+
+from ctom_lti.lti.cookies import cookie_options
+from ctom_lti.lti.kv import KeyValueStore
+
+#: Name of the query parameter / form field carrying the session token in cookieless mode.
+TOKEN_PARAM = "lt"  # noqa: S105 - a parameter name, not a secret
+_EXPIRES = "_exp"
+_TOKEN_MODE = "_tm"  # noqa: S105 - a session key name
+_MAX_SID_LENGTH = 100
+
+
+def _hash(sid: str) -> str:
+    return hashlib.sha256(sid.encode()).hexdigest()
+
+
+def _plausible(sid: str | None) -> bool:
+    return (
+        bool(sid)
+        and len(sid or "") <= _MAX_SID_LENGTH
+        and all(c.isalnum() or c in "-_" for c in sid or "")
+    )
+
+
+class ServerSession(CallbackDict[str, Any], SessionMixin):
+    """A session whose data is stored server-side under :attr:`sid`."""
+
+    def __init__(
+        self,
+        initial: dict[str, Any] | None = None,
+        *,
+        sid: str | None = None,
+        from_token: bool = False,
+    ) -> None:
+        def on_update(self: ServerSession) -> None:
+            self.modified = True
+            self.accessed = True
+
+        super().__init__(initial, on_update)
+        self.sid = sid
+        self.from_token = from_token
+        self.modified = False
+        self.new = False
+        self.replaced_sid: str | None = None
+
+    @property
+    def token_mode(self) -> bool:
+        """True when the browser does not keep our cookies: links and forms must carry ``lt``."""
+        return self.from_token or bool(self.get(_TOKEN_MODE))
+
+    def start(self, data: dict[str, Any], *, lifetime: int, token_mode: bool) -> str:
+        """Begin a fresh session (a launch): new id, only ``data``; returns the new id.
+
+        The previous id, if any, is forgotten so a session id seen before a launch can never be
+        used after it.
+        """
+        if self.sid:
+            self.replaced_sid = self.sid
+        self.sid = secrets.token_urlsafe(32)
+        self.new = True
+        self.clear()
+        self.update(data)
+        self[_EXPIRES] = int(time.time()) + lifetime
+        if token_mode:
+            self[_TOKEN_MODE] = True
+        return self.sid
+
+
+class ServerSessionInterface(SessionInterface):
+    """Flask session interface over a :class:`KeyValueStore`."""
+
+    def __init__(self, store: KeyValueStore, lifetime: int) -> None:
+        self.store = store
+        self.lifetime = lifetime
+
+    def open_session(self, app: Flask, request: Request) -> ServerSession:
+        static = app.static_url_path
+        if static and request.path.startswith(static + "/"):
+            return ServerSession()
+        sid, from_token = self._incoming_sid(app, request)
+        if sid is None:
+            return ServerSession()
+        raw = self.store.get(_hash(sid))
+        if raw is None:
+            return ServerSession()
+        data = json.loads(raw)
+        if int(data.get(_EXPIRES, 0)) <= time.time():
+            return ServerSession()
+        return ServerSession(data, sid=sid, from_token=from_token)
+
+    def _incoming_sid(self, app: Flask, request: Request) -> tuple[str | None, bool]:
+        token = request.args.get(TOKEN_PARAM)
+        if token is None and request.method == "POST":
+            try:
+                token = request.form.get(TOKEN_PARAM)
+            except HTTPException:
+                # An oversized or malformed body: let the view raise it again, where the error
+                # handlers turn it into a proper 4xx page.
+                token = None
+        if _plausible(token):
+            return token, True
+        cookie = request.cookies.get(self.get_cookie_name(app))
+        if _plausible(cookie):
+            return cookie, False
+        return None, False
+
+    def save_session(self, app: Flask, session: SessionMixin, response: Response) -> None:
+        assert isinstance(session, ServerSession)
+        if session.accessed:
+            response.vary.add("Cookie")
+        if session.replaced_sid:
+            self.store.delete(_hash(session.replaced_sid))
+        if not session.sid:
+            return  # only launches create sessions; nothing else is ever stored
+        if session.modified:
+            remaining = int(session.get(_EXPIRES, 0)) - int(time.time())
+            if remaining <= 0:
+                return
+            self.store.put(
+                _hash(session.sid), json.dumps(dict(session), separators=(",", ":")), remaining
+            )
+        if session.new and not session.token_mode:
+            from flask import request
+
+            response.set_cookie(
+                self.get_cookie_name(app),
+                session.sid,
+                max_age=self.lifetime,
+                path="/",
+                **cookie_options(app, request),
+            )

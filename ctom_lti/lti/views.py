@@ -1,0 +1,262 @@
+"""HTTP endpoints of the LTI layer: login, launch, key set, developer-key JSON, deep-link picker."""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from flask import (
+    Blueprint,
+    current_app,
+    make_response,
+    redirect,
+    request,
+    session,
+    url_for,
+)
+from werkzeug.wrappers import Response
+
+from ctom_lti.curriculum import load_curriculum
+from ctom_lti.db import get_engine
+from ctom_lti.errors import BadRequest, Forbidden
+from ctom_lti.lti import flow
+from ctom_lti.lti.access import require_launch
+from ctom_lti.lti.config_json import LAUNCH_PATH, developer_key_config
+from ctom_lti.lti.cookies import cookie_options
+from ctom_lti.lti.deep_linking import (
+    HOME,
+    PAGE_ENDPOINTS,
+    REFLECTION,
+    content_items,
+    picker_items,
+    response_jwt,
+    select_items,
+)
+from ctom_lti.lti.launch import LaunchRefused
+from ctom_lti.lti.login import LoginRequest, begin_login
+from ctom_lti.lti.runtime import get_runtime
+from ctom_lti.lti.services import registration_for
+from ctom_lti.lti.sessions import ServerSession
+from ctom_lti.lti.web import add_token, tool_url
+
+bp = Blueprint("lti", __name__)
+
+
+def _base_url() -> str:
+    return str(current_app.config["BASE_URL"]).rstrip("/")
+
+
+def _settings() -> flow.Settings:
+    cfg = current_app.config
+    return flow.Settings(
+        leeway=int(cfg["LTI_IAT_LEEWAY"]),
+        mentor_labels=frozenset(
+            label.strip()
+            for label in str(cfg["LTI_MENTOR_ROLE_LABELS"]).split(",")
+            if label.strip()
+        ),
+        session_lifetime=int(cfg["LTI_SESSION_LIFETIME"]),
+    )
+
+
+def _render_static(template: str, **values: object) -> Response:
+    # The login and launch pages are hot: render straight from the Jinja environment, skipping
+    # context processors (CSRF, flashes) the pages do not use.
+    html = current_app.jinja_env.get_template(template).render(**values)
+    response = make_response(html)
+    response.headers["Cache-Control"] = "no-store"
+    return response
+
+
+@bp.route("/lti/login", methods=["GET", "POST"])
+def login() -> Response:
+    params = request.form if request.method == "POST" else request.args
+    outcome = begin_login(
+        LoginRequest.from_params(params), get_runtime(), _base_url() + LAUNCH_PATH
+    )
+    if outcome.storage is not None:
+        response = _render_static(
+            "lti/login_storage.html",
+            config={
+                "auth": outcome.auth_url,
+                "target": outcome.storage.target,
+                "origin": outcome.storage.origin,
+                "items": outcome.storage.items,
+            },
+            auth_url=outcome.auth_url,
+        )
+    else:
+        response = redirect(outcome.auth_url)
+        response.headers["Cache-Control"] = "no-store"
+    response.set_cookie(
+        flow.STATE_COOKIE_PREFIX + outcome.state,
+        outcome.state,
+        max_age=int(current_app.config["LTI_STATE_TTL"]),
+        path=LAUNCH_PATH,
+        **cookie_options(current_app, request),
+    )
+    return response
+
+
+@bp.post("/lti/launch")
+def launch() -> Response:
+    form = request.form
+    if form.get("error"):
+        detail = (form.get("error_description") or form.get("error") or "")[:300]
+        raise LaunchRefused(f"Canvas did not complete the launch: {detail}")
+    runtime = get_runtime()
+    settings = _settings()
+    validated = flow.validate(form, runtime, settings)
+    parked = flow.bind_browser(validated, form, request.cookies, runtime)
+    if parked is not None:
+        return _render_static(
+            "lti/launch_storage.html",
+            config={
+                "target": parked.target,
+                "origin": parked.origin,
+                "key": f"state-{parked.state}",
+                "forget": [f"state-{parked.state}", f"nonce-{validated.login.nonce}"],
+                "token": parked.token,
+                "action": url_for("lti.launch_continue"),
+            },
+        )
+    finished = flow.finish(
+        validated.body,
+        validated.registration,
+        runtime,
+        get_engine(),
+        settings,
+        token_mode=False,
+    )
+    response = _start_session(finished, settings)
+    response.delete_cookie(
+        flow.STATE_COOKIE_PREFIX + validated.state,
+        path=LAUNCH_PATH,
+        **cookie_options(current_app, request),
+    )
+    return response
+
+
+@bp.post("/lti/launch/continue")
+def launch_continue() -> Response:
+    runtime = get_runtime()
+    settings = _settings()
+    body, registration = flow.resume(
+        request.form.get("token", ""), request.form.get("secret", ""), runtime
+    )
+    finished = flow.finish(body, registration, runtime, get_engine(), settings, token_mode=True)
+    return _start_session(finished, settings)
+
+
+def _start_session(finished: flow.Finished, settings: flow.Settings) -> Response:
+    current = session._get_current_object()  # type: ignore[attr-defined]
+    assert isinstance(current, ServerSession)
+    current.start(
+        finished.session_data,
+        lifetime=settings.session_lifetime,
+        token_mode=finished.token_mode,
+    )
+    if finished.deep_link:
+        url = tool_url("lti.deep_link", cohort_id=finished.cohort_id)
+    else:
+        url = add_token(_landing_url(finished))
+    response = redirect(url)
+    response.headers["Cache-Control"] = "no-store"
+    return response
+
+
+def _landing_url(finished: flow.Finished) -> str:
+    landing = finished.landing
+    endpoint = PAGE_ENDPOINTS.get(landing.page, PAGE_ENDPOINTS[HOME])
+    if endpoint in current_app.view_functions:
+        if landing.page == REFLECTION:
+            return url_for(
+                endpoint, cohort_id=finished.cohort_id, principle_key=landing.principle_key
+            )
+        return url_for(endpoint, cohort_id=finished.cohort_id)
+    # The page belongs to a feature that has not shipped yet: open home and say so there.
+    values: dict[str, Any] = {"cohort_id": finished.cohort_id}
+    if landing.page != HOME:
+        values["page"] = landing.page
+        if landing.principle_key:
+            values["principle"] = landing.principle_key
+    return url_for(PAGE_ENDPOINTS[HOME], **values)
+
+
+@bp.get("/lti/jwks")
+@bp.get("/.well-known/jwks.json")
+def jwks() -> Response:
+    response = make_response(get_runtime().keyring.jwks_json())
+    response.mimetype = "application/json"
+    response.headers["Cache-Control"] = "public, max-age=300"
+    return response
+
+
+@bp.get("/lti/config.json")
+def config_json() -> Response:
+    document = developer_key_config(_base_url(), title=current_app.config["LTI_TOOL_TITLE"])
+    response = make_response(json.dumps(document, indent=2) + "\n")
+    response.mimetype = "application/json"
+    return response
+
+
+@bp.get("/c/<int:cohort_id>/deep-link")
+def deep_link(cohort_id: int) -> str:
+    launch = require_launch(cohort_id)
+    if launch.deep_link is None:
+        raise Forbidden(
+            "Pages can only be added to Canvas from a Canvas 'add content' launch.",
+            hint="In Canvas, add an external tool item to a module or an assignment and choose "
+            "CTO Mentor.",
+        )
+    return _render_picker(launch.cohort_id, launch.deep_link.accept_multiple, None, (), 200)[0]
+
+
+@bp.post("/c/<int:cohort_id>/deep-link")
+def deep_link_submit(cohort_id: int) -> tuple[str, int] | Response:
+    launch = require_launch(cohort_id)
+    settings = launch.deep_link
+    if settings is None:
+        raise BadRequest("This session did not come from a Canvas 'add content' launch.")
+    items = picker_items(load_curriculum())
+    chosen = request.form.getlist("item")
+    picked, problem = select_items(items, chosen, settings)
+    if problem is not None:
+        return _render_picker(cohort_id, settings.accept_multiple, problem, tuple(chosen), 422)
+    registration = registration_for(current_app, launch.platform_id)
+    if registration is None:
+        raise Forbidden("This Canvas developer key is no longer registered with the tool.")
+    gradable = launch.placement == "assignment_selection"
+    resources = content_items(picked, _base_url() + LAUNCH_PATH, gradable=gradable)
+    token = response_jwt(registration, launch.deployment_id, settings, resources)
+    current = session._get_current_object()  # type: ignore[attr-defined]
+    assert isinstance(current, ServerSession)
+    # A deep-linking request is answered once; the session stays for the cohort's pages.
+    current["launch"] = {**current["launch"], "dl": None}
+    return _render_static("lti/deep_link_return.html", return_url=settings.return_url, jwt=token)
+
+
+def _render_picker(
+    cohort_id: int,
+    accept_multiple: bool,
+    problem: str | None,
+    chosen: tuple[str, ...],
+    status: int,
+) -> tuple[str, int]:
+    from flask import render_template
+
+    items = picker_items(load_curriculum())
+    groups: dict[str, list[object]] = {}
+    for item in items:
+        groups.setdefault(item.group, []).append(item)
+    return (
+        render_template(
+            "lti/deep_link_picker.html",
+            cohort_id=cohort_id,
+            groups=groups,
+            accept_multiple=accept_multiple,
+            problem=problem,
+            chosen=set(chosen),
+        ),
+        status,
+    )

@@ -1,0 +1,61 @@
+"""Web helpers shared by every tool page: links that keep the session, headers, framing."""
+
+from __future__ import annotations
+
+from typing import Any
+from urllib.parse import urlencode
+
+from flask import Flask, Response, session, url_for
+from markupsafe import Markup, escape
+
+from ctom_lti.lti.runtime import get_runtime
+from ctom_lti.lti.sessions import TOKEN_PARAM, ServerSession
+
+
+def _token() -> str | None:
+    current = session._get_current_object()  # type: ignore[attr-defined]
+    if isinstance(current, ServerSession) and current.sid and current.token_mode:
+        return current.sid
+    return None
+
+
+def tool_url(endpoint: str, **values: Any) -> str:
+    """``url_for`` that also carries the session token when the browser keeps no cookies."""
+    url = url_for(endpoint, **values)
+    return add_token(url)
+
+
+def add_token(url: str) -> str:
+    """Append the session token to ``url`` when needed (cookieless mode), else return it."""
+    token = _token()
+    if token is None:
+        return url
+    return url + ("&" if "?" in url else "?") + urlencode({TOKEN_PARAM: token})
+
+
+def session_field() -> Markup:
+    """A hidden form field with the session token in cookieless mode (empty otherwise)."""
+    token = _token()
+    if token is None:
+        return Markup("")
+    return Markup('<input type="hidden" name="{}" value="{}">').format(TOKEN_PARAM, escape(token))
+
+
+def frame_ancestors(app: Flask) -> str:
+    """The CSP ``frame-ancestors`` source list: registered platforms plus configured hosts."""
+    sources = ["'self'", *get_runtime(app).registry.platform_origins()]
+    sources += str(app.config.get("LTI_FRAME_ANCESTORS") or "").split()
+    return " ".join(dict.fromkeys(sources))
+
+
+def install_security_headers(app: Flask) -> None:
+    """Add the headers every response needs (framing by Canvas only, no Referer leaks)."""
+
+    @app.after_request
+    def _headers(response: Response) -> Response:
+        # The session token can travel in URLs; never let it leave in a Referer.
+        response.headers["Referrer-Policy"] = "no-referrer"
+        response.headers.setdefault("X-Content-Type-Options", "nosniff")
+        # Canvas frames the tool, so no X-Frame-Options; CSP says who may frame it.
+        response.headers["Content-Security-Policy"] = "frame-ancestors " + frame_ancestors(app)
+        return response

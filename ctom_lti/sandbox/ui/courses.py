@@ -1,0 +1,281 @@
+"""Courses as people see them: course list, modules, pages, assignments, grades, tool launches.
+
+A tool opens the way Canvas opens it (canvas-lti.md §2): the page holds the tool's iframe
+(``tool_content``), the hidden Platform Storage frame (``post_message_forwarding``, §8) and a
+hidden form that POSTs the third-party-initiated login into the iframe.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from flask import redirect, request, url_for
+from werkzeug.wrappers import Response
+
+from ctom_lti.sandbox.content import course_modules, module_items
+from ctom_lti.sandbox.core import current_sandbox
+from ctom_lti.sandbox.platform import placements
+from ctom_lti.sandbox.platform.launches import LaunchSpec, prepare_launch
+from ctom_lti.sandbox.platform.line_items import tool_for_assignment
+from ctom_lti.sandbox.platform.tools import (
+    navigation_visible,
+    placement_settings,
+    tools_in_course,
+)
+from ctom_lti.sandbox.store import Course, ExternalTool, Store, User
+from ctom_lti.sandbox.ui.access import (
+    CourseRole,
+    UiError,
+    course_role,
+    require_course,
+    require_user,
+)
+from ctom_lti.sandbox.ui.blueprint import bp, page
+
+
+@dataclass(frozen=True)
+class NavTab:
+    label: str
+    url: str
+    key: str
+
+
+def nav_tabs(store: Store, course: Course, role: CourseRole) -> list[NavTab]:
+    """The course's left-hand navigation: built-in tabs, then visible tool tabs (§7.1)."""
+    tabs = [NavTab("Modules", url_for("sandbox_ui.course", course_id=course.id), "modules")]
+    if role.can_grade:
+        tabs.append(
+            NavTab("Gradebook", url_for("sandbox_ui.gradebook", course_id=course.id), "gradebook")
+        )
+    else:
+        tabs.append(NavTab("Grades", url_for("sandbox_ui.grades", course_id=course.id), "grades"))
+    for tool in tools_in_course(store, course.id):
+        settings = placement_settings(tool, "course_navigation")
+        if settings is not None and navigation_visible(settings, role.viewer()):
+            tabs.append(
+                NavTab(
+                    str(settings.get("text") or tool.name),
+                    url_for("sandbox_ui.tool_tab", course_id=course.id, tool_id=tool.id),
+                    f"tool-{tool.id}",
+                )
+            )
+    return tabs
+
+
+def _deep_link_tools(store: Store, course: Course, placement: str) -> list[ExternalTool]:
+    found = []
+    for tool in tools_in_course(store, course.id):
+        settings = placement_settings(tool, placement)
+        if settings and settings.get("message_type") == "LtiDeepLinkingRequest":
+            found.append(tool)
+    return found
+
+
+@bp.get("/courses")
+def courses() -> Response:
+    store = current_sandbox().store
+    user = require_user(store)
+    rows = []
+    for course in sorted(store.courses.values(), key=lambda c: c.id):
+        if course.workflow_state == "deleted":
+            continue
+        role = course_role(store, user, course)
+        if role.can_view:
+            rows.append((course, role))
+    return page("sandbox_ui/courses.html", rows=rows)
+
+
+@bp.get("/courses/<int:course_id>")
+def course(course_id: int) -> Response:
+    store = current_sandbox().store
+    user = require_user(store)
+    course, role = require_course(store, course_id, user)
+    modules = []
+    for module in course_modules(store, course.id):
+        if module.workflow_state != "active" and not role.can_manage:
+            continue
+        items = [
+            i
+            for i in module_items(store, module.id)
+            if i.workflow_state == "active" or role.can_manage
+        ]
+        modules.append((module, items))
+    return page(
+        "sandbox_ui/course.html",
+        course=course,
+        role=role,
+        tabs=nav_tabs(store, course, role),
+        current_tab="modules",
+        modules=modules,
+        link_tools=_deep_link_tools(store, course, "link_selection") if role.can_manage else [],
+        assignment_tools=_deep_link_tools(store, course, "assignment_selection")
+        if role.can_manage
+        else [],
+    )
+
+
+@bp.get("/courses/<int:course_id>/pages/<slug>")
+def wiki_page(course_id: int, slug: str) -> Response:
+    store = current_sandbox().store
+    user = require_user(store)
+    course, role = require_course(store, course_id, user)
+    found = next(
+        (
+            p
+            for p in store.pages.values()
+            if p.course_id == course.id
+            and p.workflow_state != "deleted"
+            and (p.url == slug or slug in p.old_urls)
+        ),
+        None,
+    )
+    if found is None or (found.workflow_state != "active" and not role.can_manage):
+        raise UiError("Page not found", "This page does not exist or is not published.", 404)
+    return page(
+        "sandbox_ui/wiki_page.html",
+        course=course,
+        role=role,
+        tabs=nav_tabs(store, course, role),
+        current_tab="modules",
+        wiki=found,
+    )
+
+
+@bp.get("/courses/<int:course_id>/assignments/<int:assignment_id>")
+def assignment(course_id: int, assignment_id: int) -> Response:
+    store = current_sandbox().store
+    user = require_user(store)
+    course, role = require_course(store, course_id, user)
+    found = store.assignments.get(assignment_id)
+    if (
+        found is None
+        or found.course_id != course.id
+        or found.workflow_state == "deleted"
+        or (not found.published and not role.can_manage)
+    ):
+        raise UiError("Assignment not found", "It does not exist or is not published.", 404)
+    if tool_for_assignment(store, found) is not None:
+        return _launch(store, user, course, role, placements.assignment(store, course, found))
+    submission = store.submission_for(found.id, user.id) if role.is_student else None
+    return page(
+        "sandbox_ui/assignment.html",
+        course=course,
+        role=role,
+        tabs=nav_tabs(store, course, role),
+        current_tab="modules",
+        assignment=found,
+        submission=submission,
+    )
+
+
+@bp.get("/courses/<int:course_id>/modules/items/<int:item_id>")
+def module_item(course_id: int, item_id: int) -> Response:
+    store = current_sandbox().store
+    user = require_user(store)
+    course, role = require_course(store, course_id, user)
+    item = store.module_items.get(item_id)
+    if item is None or item.course_id != course.id or item.workflow_state == "deleted":
+        raise UiError("Item not found", "This module item does not exist.", 404)
+    if item.workflow_state != "active" and not role.can_manage:
+        raise UiError("Item not available", "This module item is not published yet.", 404)
+    if item.type == "Assignment" and item.content_id:
+        return redirect(
+            url_for("sandbox_ui.assignment", course_id=course.id, assignment_id=item.content_id)
+        )
+    if item.type == "Page" and item.content_id in store.pages:
+        slug = store.pages[item.content_id].url
+        return redirect(url_for("sandbox_ui.wiki_page", course_id=course.id, slug=slug))
+    if item.type == "ExternalUrl" and (item.external_url or "").startswith(("http://", "https://")):
+        return redirect(item.external_url or "")
+    return _launch(store, user, course, role, placements.module_item(store, course, item))
+
+
+@bp.get("/courses/<int:course_id>/external_tools/<int:tool_id>")
+def tool_tab(course_id: int, tool_id: int) -> Response:
+    """A course navigation tab: Canvas's ``/courses/:id/external_tools/:tool_id``."""
+    store = current_sandbox().store
+    user = require_user(store)
+    course, role = require_course(store, course_id, user)
+    spec = placements.course_navigation(store, course, tool_id)
+    settings = placement_settings(spec.tool, "course_navigation") or {}
+    if not navigation_visible(settings, role.viewer()):
+        raise UiError("Not available", f"{spec.tool.name} is not shown to you here.", 403)
+    return _launch(store, user, course, role, spec, current_tab=f"tool-{tool_id}")
+
+
+@bp.get("/courses/<int:course_id>/external_tools/<int:tool_id>/deep_link")
+def deep_link(course_id: int, tool_id: int) -> Response:
+    """Open a tool's content picker (link_selection or assignment_selection, §4.3)."""
+    store = current_sandbox().store
+    user = require_user(store)
+    course, role = require_course(store, course_id, user)
+    if not role.can_manage:
+        raise UiError("Not allowed", "Only teachers and designers add content from tools.", 403)
+    placement = request.args.get("placement", "link_selection")
+    module_id = request.args.get("module_id", type=int)
+    assignment_id = request.args.get("assignment_id", type=int)
+    base = request.host_url.rstrip("/")
+    spec = placements.deep_linking(
+        store, base, course, tool_id, placement, module_id=module_id, assignment_id=assignment_id
+    )
+    return _launch(store, user, course, role, spec)
+
+
+@bp.get("/courses/<int:course_id>/external_content/success/external_tool_redirect")
+def return_url(course_id: int) -> Response:
+    """The launch's ``return_url``: back to the course."""
+    return redirect(url_for("sandbox_ui.course", course_id=course_id))
+
+
+@bp.get("/courses/<int:course_id>/grades")
+def grades(course_id: int) -> Response:
+    """A student's own grades; an observer sees the students they observe (read-only)."""
+    store = current_sandbox().store
+    user = require_user(store)
+    course, role = require_course(store, course_id, user)
+    student_ids = [user.id] if role.is_student else list(role.observees)
+    published = [
+        a
+        for a in store.assignments.values()
+        if a.course_id == course.id and a.published and a.workflow_state != "deleted"
+    ]
+    published.sort(key=lambda a: (a.position, a.id))
+    rows = [
+        (
+            store.users[sid],
+            [(a, store.submission_for(a.id, sid)) for a in published],
+        )
+        for sid in student_ids
+        if sid in store.users
+    ]
+    return page(
+        "sandbox_ui/grades.html",
+        course=course,
+        role=role,
+        tabs=nav_tabs(store, course, role),
+        current_tab="grades",
+        rows=rows,
+    )
+
+
+def _launch(
+    store: Store,
+    user: User,
+    course: Course,
+    role: CourseRole,
+    spec: LaunchSpec,
+    *,
+    current_tab: str = "modules",
+) -> Response:
+    login = prepare_launch(store, spec, user, request.host_url.rstrip("/"))
+    settings = placement_settings(spec.tool, spec.placement or "") or {}
+    return page(
+        "sandbox_ui/launch.html",
+        course=course,
+        role=role,
+        tabs=nav_tabs(store, course, role),
+        current_tab=current_tab,
+        login=login,
+        title=settings.get("text") or spec.tool.name,
+        height=spec.selection_height or 720,
+    )

@@ -1,0 +1,1 @@
+"""A person's programme profile: the facts mentor pairing will match on."""

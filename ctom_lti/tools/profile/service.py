@@ -1,0 +1,78 @@
+"""Reading and saving profiles, with optimistic locking on ``version``."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from sqlalchemy import select, update
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import Session
+
+from ctom_lti.db import utcnow
+from ctom_lti.tools.profile.models import ProgrammeProfile
+from ctom_lti.tools.profile.validation import ProfileForm, ProfileValues
+
+
+@dataclass(frozen=True)
+class SaveResult:
+    """``saved`` is False when someone else saved first (nothing was written)."""
+
+    saved: bool
+    version: int
+
+
+def get_profile(session: Session, person_id: int) -> ProgrammeProfile | None:
+    return session.scalar(select(ProgrammeProfile).where(ProgrammeProfile.person_id == person_id))
+
+
+def form_from(profile: ProgrammeProfile | None) -> ProfileForm:
+    """The form pre-filled from a stored profile (or empty)."""
+    if profile is None:
+        return ProfileForm()
+    return ProfileForm(
+        district=profile.district,
+        job_title=profile.job_title,
+        years_in_leadership=str(profile.years_in_leadership),
+        expertise=tuple(profile.expertise or ()),
+        bio=profile.bio,
+        version=str(profile.version),
+    )
+
+
+def save_profile(
+    session: Session, person_id: int, values: ProfileValues, expected_version: int
+) -> SaveResult:
+    """Create (``expected_version`` 0) or update the profile if it is still at that version.
+
+    The caller commits. A stale version, or a profile created meanwhile by another request,
+    gives ``SaveResult(saved=False)`` and leaves the stored profile untouched.
+    """
+    fields = {
+        "district": values.district,
+        "job_title": values.job_title,
+        "years_in_leadership": values.years_in_leadership,
+        "expertise": list(values.expertise),
+        "bio": values.bio,
+        "updated_at": utcnow(),
+    }
+    if expected_version == 0:
+        try:
+            with session.begin_nested():
+                session.add(ProgrammeProfile(person_id=person_id, version=1, **fields))
+        except IntegrityError:
+            current = get_profile(session, person_id)
+            return SaveResult(False, current.version if current else 0)
+        return SaveResult(True, 1)
+    result = session.execute(
+        update(ProgrammeProfile)
+        .where(
+            ProgrammeProfile.person_id == person_id,
+            ProgrammeProfile.version == expected_version,
+        )
+        .values(version=ProgrammeProfile.version + 1, **fields)
+        .execution_options(synchronize_session=False)
+    )
+    if result.rowcount != 1:  # type: ignore[attr-defined]
+        current = get_profile(session, person_id)
+        return SaveResult(False, current.version if current else 0)
+    return SaveResult(True, expected_version + 1)

@@ -1,0 +1,214 @@
+"""Launches that should work: every role, repeat launches, several Canvas instances, key rotation."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+from flask import Flask
+from flask.testing import FlaskClient
+from sqlalchemy import select
+
+from ctom_lti.db import session_scope
+from ctom_lti.lti import claims
+from ctom_lti.lti.models import MentorScope
+from ctom_lti.models import Cohort, Membership, Person
+from tests.lti_fixtures import LaunchActions, register, stored_counts
+from tests.lti_support import TestPlatform
+
+
+def rows(app: Flask) -> dict[str, Any]:
+    with session_scope(app) as s:
+        return {
+            "people": [(p.sub, p.name, p.email, p.canvas_user_id) for p in s.scalars(select(Person))],
+            "cohorts": [(c.context_id, c.title, c.canvas_course_id) for c in s.scalars(select(Cohort))],
+            "memberships": sorted(
+                (m.person.sub, m.role, m.status, m.canvas_roles) for m in s.scalars(select(Membership))
+            ),
+        }
+
+
+@pytest.mark.parametrize(
+    ("kind", "role", "shown"),
+    [
+        ("candidate", "candidate", "Your mentor"),
+        ("mentor", "mentor", "Your mentees"),
+        ("custom_mentor", "mentor", "Your mentees"),
+        ("instructor", "instructor", "People who have opened CTO Mentor"),
+        ("ta", "instructor", "People who have opened CTO Mentor"),
+        ("admin", "admin", "People who have opened CTO Mentor"),
+    ],
+)
+def test_each_role_lands_on_its_home_page(
+    app: Flask, client: FlaskClient, lti: LaunchActions, kind: str, role: str, shown: str
+) -> None:
+    response = lti.launch(kind, sub=f"sub-{kind}")
+    assert response.status_code == 302
+    home = client.get(response.headers["Location"])
+    page = home.get_data(as_text=True)
+    assert home.status_code == 200
+    assert "CTO Mentor Program — Cohort 12" in page
+    assert f"You are here as <strong>{role}</strong>" in page
+    assert shown in page
+    stored = rows(app)
+    assert [p[0] for p in stored["people"]] == [f"sub-{kind}"]
+    assert stored["cohorts"] == [
+        ("4dde05e8ca1973bcca9bffc13e1548820eee93a3", "CTO Mentor Program — Cohort 12", "1234")
+    ]
+    assert [(m[0], m[1], m[2]) for m in stored["memberships"]] == [(f"sub-{kind}", role, "active")]
+
+
+def test_repeat_launches_are_idempotent_and_pick_up_changes(app: Flask, lti: LaunchActions) -> None:
+    for _ in range(3):
+        assert lti.launch("candidate", sub="sub-1").status_code == 302
+    assert stored_counts(app) | {"sessions": 0} == {
+        "people": 1, "cohorts": 1, "memberships": 1, "sessions": 0,
+    }
+    login = lti.login()
+    body = lti.claims("candidate", login, sub="sub-1")
+    body["name"] = "Ada Renamed"
+    body[claims.ROLES].append("http://purl.imsglobal.org/vocab/lis/v2/membership#Instructor")
+    assert lti.post_launch(lti.platform.sign(body), login.state).status_code == 302
+    stored = rows(app)
+    assert stored["people"][0][1] == "Ada Renamed"
+    assert [m[1] for m in stored["memberships"]] == ["candidate", "instructor"]
+
+
+def test_lower_privacy_launch_keeps_known_name(app: Flask, lti: LaunchActions) -> None:
+    lti.launch("candidate", sub="sub-1")
+    login = lti.login()
+    body = lti.claims("candidate", login, sub="sub-1")
+    for key in ("name", "given_name", "family_name", "email"):
+        del body[key]
+    assert lti.post_launch(lti.platform.sign(body), login.state).status_code == 302
+    assert rows(app)["people"][0][1] == "Candidate sub-"
+
+
+def test_mentor_and_candidate_see_each_other(app: Flask, test_platform: TestPlatform, lti: LaunchActions) -> None:
+    candidate = LaunchActions(app.test_client(), test_platform, lti.reg)
+    home_url = candidate.launch("candidate", sub="cand-1").headers["Location"]
+    assert "Your mentor appears here" in candidate.client.get(home_url).get_data(as_text=True)
+
+    mentor = lti.launch("mentor", sub="ment-1", mentees=("cand-1", "cand-unlaunched"))
+    page = lti.client.get(mentor.headers["Location"]).get_data(as_text=True)
+    assert "Candidate cand" in page
+    assert "has not opened CTO Mentor yet" in page
+    with session_scope(app) as s:
+        assert sorted(m.mentee_sub for m in s.scalars(select(MentorScope))) == [
+            "cand-1", "cand-unlaunched",
+        ]
+    assert "Mentor ment" in candidate.client.get(home_url).get_data(as_text=True)
+
+    # Canvas drops an observer link: the next launch says so.
+    lti.launch("mentor", sub="ment-1", mentees=("cand-1",))
+    with session_scope(app) as s:
+        assert [m.mentee_sub for m in s.scalars(select(MentorScope))] == ["cand-1"]
+
+
+def test_two_canvas_instances_with_the_same_issuer(
+    app: Flask, test_platform: TestPlatform, lti: LaunchActions
+) -> None:
+    second = register(app, test_platform, client_id="42980000000000326", deployment_ids=("9:zz",))
+    other = LaunchActions(app.test_client(), test_platform, second)
+    assert lti.launch("candidate", sub="same-sub").status_code == 302
+    assert other.launch("candidate", sub="same-sub").status_code == 302
+    with session_scope(app) as s:
+        people = s.scalars(select(Person).order_by(Person.platform_id)).all()
+        # Same issuer and sub, different client ids: two registrations, two people, two cohorts.
+        assert [p.platform_id for p in people] == [lti.reg.platform_id, second.platform_id]
+        assert len(s.scalars(select(Cohort)).all()) == 2
+
+
+def test_login_by_get_and_with_lti_deployment_id(lti: LaunchActions, client: FlaskClient) -> None:
+    response = client.get(
+        "/lti/login",
+        query_string={
+            "iss": lti.reg.issuer,
+            "login_hint": "h",
+            "client_id": lti.reg.client_id,
+            "lti_deployment_id": lti.reg.deployment_id,
+        },
+    )
+    assert response.status_code == 302
+    assert response.headers["Location"].startswith(lti.platform.auth_login_url + "?")
+
+
+def test_login_without_client_id_uses_the_only_registration(lti: LaunchActions) -> None:
+    login = lti.login(client_id=None)
+    assert login.params["client_id"] == lti.reg.client_id
+
+
+def test_auth_request_and_state_cookie(lti: LaunchActions, client: FlaskClient) -> None:
+    response = client.post(
+        "/lti/login",
+        data={
+            "iss": lti.reg.issuer,
+            "login_hint": "hint-1",
+            "client_id": lti.reg.client_id,
+            "deployment_id": lti.reg.deployment_id,
+            "lti_message_hint": "msg-hint",
+        },
+    )
+    assert response.status_code == 302
+    from tests.lti_support import parse_login_response
+
+    login = parse_login_response(302, response.headers["Location"], "")
+    assert login.params | {"state": "", "nonce": ""} == {
+        "scope": "openid",
+        "response_type": "id_token",
+        "response_mode": "form_post",
+        "prompt": "none",
+        "client_id": lti.reg.client_id,
+        "redirect_uri": "http://localhost/lti/launch",
+        "login_hint": "hint-1",
+        "lti_message_hint": "msg-hint",
+        "state": "",
+        "nonce": "",
+    }
+    cookie = response.headers["Set-Cookie"]
+    assert cookie.startswith(f"ctom_st_{login.state}={login.state};")
+    for attribute in ("Secure", "HttpOnly", "SameSite=None", "Partitioned", "Path=/lti/launch"):
+        assert attribute in cookie
+    assert response.headers["Cache-Control"] == "no-store"
+
+
+def test_platform_key_rotation_is_picked_up_with_one_refetch(
+    app: Flask, lti: LaunchActions, test_platform: TestPlatform
+) -> None:
+    test_platform.jwks_requests = 0
+    for _ in range(3):
+        assert lti.launch("candidate").status_code == 302
+    assert test_platform.jwks_requests == 1  # cached after the first launch
+    test_platform.rotate()
+    assert lti.launch("candidate").status_code == 302
+    assert test_platform.jwks_requests == 2  # one refetch for the new kid
+    assert lti.launch("candidate").status_code == 302
+    assert test_platform.jwks_requests == 2
+
+
+def test_new_worker_reuses_the_shared_key_set(
+    app: Flask, app_config: dict[str, Any], lti: LaunchActions, test_platform: TestPlatform
+) -> None:
+    assert lti.launch("candidate").status_code == 302
+    test_platform.jwks_requests = 0
+    from ctom_lti import create_app
+
+    second_worker = create_app(app_config)
+    other = LaunchActions(second_worker.test_client(), test_platform, lti.reg)
+    assert other.launch("candidate").status_code == 302
+    assert test_platform.jwks_requests == 0
+
+
+def test_login_and_launch_on_different_workers(
+    app_config: dict[str, Any], lti: LaunchActions, test_platform: TestPlatform
+) -> None:
+    """State lives in the shared store: a launch can land on another worker than its login."""
+    from ctom_lti import create_app
+
+    login = lti.login()
+    other_worker = create_app(app_config).test_client()
+    # The browser's cookies travel with it to whichever worker answers.
+    other_worker.set_cookie(f"ctom_st_{login.state}", login.state, path="/lti/launch")
+    token = test_platform.sign(lti.claims("candidate", login))
+    response = other_worker.post("/lti/launch", data={"id_token": token, "state": login.state})
+    assert response.status_code == 302

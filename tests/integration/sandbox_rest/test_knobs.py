@@ -1,0 +1,132 @@
+"""Throttling, injected faults, latency and the request log (canvas-rest.md §1.4; issue 3 knobs)."""
+
+from __future__ import annotations
+
+import time
+
+import pytest
+import requests
+from canvasapi.course import Course
+from canvasapi.exceptions import CanvasException, Forbidden, RateLimitExceeded
+
+from ctom_lti.sandbox.knobs import Fault
+from ctom_lti.sandbox.server import SandboxServer
+from tests.sandbox_fixtures import Api
+
+
+def test_throttle_headers_on_token_requests(sandbox: SandboxServer, api: Api) -> None:
+    resp = api.get("accounts/self")
+    assert float(resp.headers["X-Request-Cost"]) > 0
+    assert 0 < float(resp.headers["X-Rate-Limit-Remaining"]) <= 600
+    unauthenticated = api.as_user(None).get("accounts/self")
+    assert "X-Rate-Limit-Remaining" not in unauthenticated.headers
+
+
+def test_bucket_drains_into_rate_limit_exceeded(
+    sandbox: SandboxServer, course: Course, api: Api
+) -> None:
+    sandbox.knobs.set(throttle_hwm=60, throttle_outflow=0, throttle_request_cost=25)
+    first, second = (
+        float(api.get("accounts/self").headers["X-Rate-Limit-Remaining"]) for _ in "ab"
+    )
+    assert first - second == pytest.approx(25.0)
+
+    while (resp := api.get("accounts/self")).status_code == 200:
+        assert float(resp.headers["X-Rate-Limit-Remaining"]) < second
+    assert resp.status_code == 403
+    assert resp.text == "403 Forbidden (Rate Limit Exceeded)\n"
+    assert resp.headers["X-Rate-Limit-Remaining"] == "0.0"
+    assert "X-Request-Cost" not in resp.headers
+    # canvasapi 3.6 reports a 403 throttle as Forbidden carrying Canvas's text
+    with pytest.raises(Forbidden, match="Rate Limit Exceeded"):
+        course.create_module(module={"name": "Refused"})
+    assert sandbox.store.modules == {}
+
+
+def test_throttle_can_answer_429_as_hosted_canvas_now_does(
+    sandbox: SandboxServer, course: Course
+) -> None:
+    sandbox.knobs.set(
+        throttle_status=429, throttle_hwm=1, throttle_outflow=0, throttle_request_cost=5
+    )
+    list(course.get_modules())  # admitted, and fills the bucket past its mark
+    with pytest.raises(RateLimitExceeded, match=r"X-Rate-Limit-Remaining: 0\.0"):
+        course.create_module(module={"name": "Refused"})
+
+
+def test_bucket_leaks_back(sandbox: SandboxServer, api: Api) -> None:
+    sandbox.knobs.set(throttle_hwm=10, throttle_outflow=1000, throttle_request_cost=20)
+    assert api.get("accounts/self").status_code == 200
+    time.sleep(0.05)  # 1000 units/s for 50 ms drains the 20 units
+    assert api.get("accounts/self").status_code == 200
+
+
+def test_injected_5xx_runs_nothing(sandbox: SandboxServer, course: Course) -> None:
+    sandbox.knobs.inject(Fault.ERROR, method="POST")
+    with pytest.raises(CanvasException, match="status code 500"):
+        course.create_module(module={"name": "Lost"})
+    assert sandbox.store.modules == {}
+    assert sandbox.log.count(status=500, fault="error") == 1
+
+
+def test_dropped_connection_before_running(sandbox: SandboxServer, course: Course) -> None:
+    sandbox.knobs.inject(Fault.DROP, method="POST", path_prefix="/api/v1/courses/")
+    with pytest.raises(requests.exceptions.ConnectionError):
+        course.create_module(module={"name": "Lost"})
+    assert sandbox.store.modules == {}
+    assert course.create_module(module={"name": "Kept"}).name == "Kept"
+
+
+@pytest.mark.parametrize(
+    ("fault", "raised"),
+    [(Fault.DROP_AFTER, requests.exceptions.ConnectionError), (Fault.ERROR_AFTER, CanvasException)],
+)
+def test_ambiguous_failure_runs_the_request(
+    sandbox: SandboxServer, course: Course, fault: Fault, raised: type[Exception]
+) -> None:
+    sandbox.knobs.inject(fault, method="POST")
+    with pytest.raises(raised):
+        course.create_module(module={"name": "Created anyway"})
+    assert [m.name for m in course.get_modules()] == ["Created anyway"]
+
+
+def test_forced_throttle_fault(sandbox: SandboxServer, course: Course) -> None:
+    sandbox.knobs.inject(Fault.THROTTLE, times=2, method="POST")
+    for _ in range(2):
+        with pytest.raises(Forbidden, match="Rate Limit Exceeded"):
+            course.create_module(module={"name": "Refused"})
+    assert course.create_module(module={"name": "Third time"}).position == 1
+
+
+def test_fault_rates_are_seeded_and_limited_to_api_paths(sandbox: SandboxServer, api: Api) -> None:
+    def statuses() -> list[int]:
+        sandbox.knobs.seed(7)
+        with sandbox.knobs.override(error_rate=0.5):
+            return [api.get("accounts/self").status_code for _ in range(20)]
+
+    first, second = statuses(), statuses()
+    assert first == second
+    assert set(first) == {200, 500}
+    with sandbox.knobs.override(error_rate=1.0, fault_paths=("/api/v1/courses",)):
+        assert api.get("accounts/self").status_code == 200
+    assert sandbox.knobs.settings.error_rate == 0.0
+
+
+def test_latency_is_applied(sandbox: SandboxServer, api: Api) -> None:
+    sandbox.knobs.set(latency_ms=60)
+    started = time.perf_counter()
+    api.get("accounts/self")
+    assert time.perf_counter() - started >= 0.06
+    assert sandbox.log.entries()[-1].duration_ms >= 60
+
+
+def test_request_log_counts_calls(sandbox: SandboxServer, course: Course) -> None:
+    sandbox.log.clear()
+    module = course.create_module(module={"name": "A"})
+    module.edit(module={"published": True})
+    list(course.get_modules())
+    assert sandbox.log.count() == 3
+    assert sandbox.log.count(method="POST") == 1
+    assert [(e.method, e.status) for e in sandbox.log.writes()] == [("POST", 200), ("PUT", 200)]
+    assert [e.path for e in sandbox.log.reads()] == [f"/api/v1/courses/{course.id}/modules"]
+    assert sandbox.log.reads()[0].query == "per_page=100"

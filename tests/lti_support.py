@@ -1,0 +1,290 @@
+"""A minimal LTI 1.3 test platform: RSA keys, a JWKS served over loopback HTTP, signed id_tokens.
+
+A faithful platform (the sandbox) never emits forged, expired or mis-addressed tokens; this one
+signs whatever a test asks for, so hostile launches can be built claim by claim. Claims follow the
+shape Canvas sends (reference/canvas-lti.md §4.6).
+"""
+
+from __future__ import annotations
+
+import base64
+import json
+import re
+import secrets
+import time
+import uuid
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from http.cookiejar import DefaultCookiePolicy
+from typing import Any
+from urllib.parse import parse_qs, urlsplit
+
+import jwt
+import requests
+from cryptography.hazmat.primitives.asymmetric import rsa
+from flask import Flask, Response
+
+from ctom_lti.lti import claims
+from ctom_lti.serving import ServerThread
+
+ISSUER = "https://canvas.test.example"
+LIS = "http://purl.imsglobal.org/vocab/lis/v2/"
+
+#: Roles claims as Canvas builds them for each kind of enrollment (canvas-lti.md §4.4).
+ROLE_CLAIMS: dict[str, list[str]] = {
+    "candidate": [
+        LIS + "institution/person#Student",
+        LIS + "membership#Learner",
+        LIS + "system/person#User",
+    ],
+    "mentor": [LIS + "membership#Mentor", LIS + "system/person#User"],
+    "custom_mentor": [
+        LIS + "institution/person#Student",
+        LIS + "membership#Learner",
+        LIS + "system/person#User",
+    ],
+    "instructor": [
+        LIS + "institution/person#Instructor",
+        LIS + "membership#Instructor",
+        LIS + "system/person#User",
+    ],
+    "ta": [
+        LIS + "institution/person#Instructor",
+        LIS + "membership#Instructor",
+        LIS + "membership/Instructor#TeachingAssistant",
+        LIS + "system/person#User",
+    ],
+    "admin": [LIS + "institution/person#Administrator", LIS + "system/person#User"],
+}
+
+#: ``$Canvas.membership.roles`` for each kind.
+MEMBERSHIP_ROLES = {
+    "candidate": "StudentEnrollment",
+    "mentor": "ObserverEnrollment",
+    "custom_mentor": "Mentor",
+    "instructor": "TeacherEnrollment",
+    "ta": "TaEnrollment",
+    "admin": "$Canvas.membership.roles",
+}
+
+
+def _b64(data: bytes) -> str:
+    return base64.urlsafe_b64encode(data).rstrip(b"=").decode()
+
+
+def _public_jwk(kid: str, key: rsa.RSAPrivateKey) -> dict[str, str]:
+    numbers = key.public_key().public_numbers()
+    return {
+        "kty": "RSA",
+        "e": _b64(numbers.e.to_bytes(3, "big")),
+        "n": _b64(numbers.n.to_bytes(256, "big")),
+        "kid": kid,
+        "alg": "RS256",
+        "use": "sig",
+    }
+
+
+@dataclass
+class TestPlatform:
+    """Signing keys plus a JWKS endpoint on ``127.0.0.1``."""
+
+    issuer: str = ISSUER
+    keys: dict[str, rsa.RSAPrivateKey] = field(default_factory=dict)
+    published: list[str] = field(default_factory=list)
+    current_kid: str = ""
+    jwks_requests: int = 0
+    server: ServerThread | None = None
+
+    __test__ = False  # not a test class, despite the name
+
+    def start(self) -> TestPlatform:
+        self.rotate()
+        app = Flask("test_platform")
+
+        @app.get("/jwks")
+        def jwks() -> Response:
+            self.jwks_requests += 1
+            body = {"keys": [_public_jwk(k, self.keys[k]) for k in self.published]}
+            return Response(json.dumps(body), mimetype="application/json")
+
+        self.server = ServerThread(app).start()
+        return self
+
+    def stop(self) -> None:
+        if self.server is not None:
+            self.server.stop()
+
+    @property
+    def jwks_url(self) -> str:
+        assert self.server is not None
+        return self.server.base_url + "/jwks"
+
+    @property
+    def auth_login_url(self) -> str:
+        return "https://canvas.test.example/api/lti/authorize_redirect"
+
+    @property
+    def token_url(self) -> str:
+        return "https://canvas.test.example/login/oauth2/token"
+
+    def rotate(self, *, publish: bool = True) -> str:
+        """Make a new current key (Canvas-style timestamp kid) and publish it."""
+        kid = time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime()) + "-" + secrets.token_hex(3)
+        self.keys[kid] = rsa.generate_private_key(public_exponent=65537, key_size=2048)
+        if publish:
+            self.published.append(kid)
+        self.current_kid = kid
+        return kid
+
+    def sign(
+        self,
+        body: Mapping[str, Any],
+        *,
+        kid: str | None = None,
+        key: rsa.RSAPrivateKey | None = None,
+        alg: str = "RS256",
+        headers: Mapping[str, Any] | None = None,
+    ) -> str:
+        """Sign ``body`` as an id_token (any key, any kid, for hostile tests)."""
+        kid = kid or self.current_kid
+        signing_key = key or self.keys[kid]
+        return jwt.encode(
+            dict(body), signing_key, algorithm=alg, headers={"kid": kid, **(headers or {})}
+        )
+
+
+def launch_claims(
+    role: str,
+    *,
+    issuer: str,
+    client_id: str,
+    deployment_id: str,
+    nonce: str,
+    sub: str | None = None,
+    context_id: str = "4dde05e8ca1973bcca9bffc13e1548820eee93a3",
+    context_title: str = "CTO Mentor Program — Cohort 12",
+    canvas_course_id: str = "1234",
+    mentees: tuple[str, ...] = (),
+    message_type: str = claims.RESOURCE_LINK_REQUEST,
+    custom: Mapping[str, str] | None = None,
+    placement: str = "course_navigation",
+    now: int | None = None,
+) -> dict[str, Any]:
+    """An id_token body shaped like Canvas's for ``role`` (see ``ROLE_CLAIMS``)."""
+    now = int(time.time()) if now is None else now
+    sub = sub or str(uuid.uuid4())
+    name = f"{role.title()} {sub[:4]}"
+    body: dict[str, Any] = {
+        "iss": issuer,
+        "aud": client_id,
+        "azp": client_id,
+        "sub": sub,
+        "iat": now,
+        "exp": now + 3600,
+        "nonce": nonce,
+        "name": name,
+        "given_name": role.title(),
+        "family_name": sub[:4],
+        "email": f"{sub[:8]}@example.edu",
+        claims.MESSAGE_TYPE: message_type,
+        claims.VERSION: "1.3.0",
+        claims.DEPLOYMENT_ID: deployment_id,
+        claims.TARGET_LINK_URI: "http://localhost/lti/launch",
+        claims.CONTEXT: {
+            "id": context_id,
+            "label": "CTOM-12",
+            "title": context_title,
+            "type": ["http://purl.imsglobal.org/vocab/lis/v2/course#CourseOffering"],
+        },
+        claims.ROLES: list(ROLE_CLAIMS[role]),
+        claims.CUSTOM: {
+            "canvas_user_id": str(abs(hash(sub)) % 10000),
+            "canvas_course_id": canvas_course_id,
+            "canvas_membership_roles": MEMBERSHIP_ROLES[role],
+            "canvas_api_base_url": "https://school.instructure.com",
+            **(custom or {}),
+        },
+        claims.CANVAS_PLACEMENT: placement,
+        claims.LAUNCH_PRESENTATION: {"document_target": "iframe", "locale": "en"},
+    }
+    if message_type == claims.RESOURCE_LINK_REQUEST:
+        body[claims.RESOURCE_LINK] = {"id": context_id, "title": context_title}
+    if message_type == claims.DEEP_LINKING_REQUEST:
+        body[claims.DEEP_LINKING_SETTINGS] = {
+            "deep_link_return_url": "https://school.instructure.com/courses/1234/deep_linking_response?data=x",
+            "accept_types": ["ltiResourceLink"],
+            "accept_presentation_document_targets": ["iframe", "window"],
+            "accept_media_types": "application/vnd.ims.lti.v1.ltilink",
+            "accept_multiple": placement == "link_selection",
+            "auto_create": False,
+        }
+    if role == "mentor":
+        body[claims.ROLE_SCOPE_MENTOR] = list(mentees)
+    return body
+
+
+_CONFIG = re.compile(r"var c = (\{.*?\});\n", re.S)
+
+
+@dataclass(frozen=True)
+class LoginResult:
+    """What a login answered: the auth request's parameters and, with platform storage, the
+    values the page would put there."""
+
+    status: int
+    auth_url: str
+    params: dict[str, str]
+    storage_items: dict[str, str]
+
+    @property
+    def state(self) -> str:
+        return self.params["state"]
+
+    @property
+    def nonce(self) -> str:
+        return self.params["nonce"]
+
+
+def parse_login_response(status: int, location: str | None, body: str) -> LoginResult:
+    """Read the authentication request out of a login response (redirect or storage page)."""
+    items: dict[str, str] = {}
+    if location:
+        auth_url = location
+    else:
+        match = _CONFIG.search(body)
+        assert match, f"login answered neither a redirect nor the storage page: {body[:300]}"
+        config = json.loads(match.group(1))
+        auth_url = config["auth"]
+        items = {key: value for key, value in config["items"]}
+    query = {k: v[0] for k, v in parse_qs(urlsplit(auth_url).query).items()}
+    return LoginResult(status, auth_url, query, items)
+
+
+def parse_page_config(body: str) -> dict[str, Any]:
+    """The JSON a login or launch page hands its script."""
+    match = _CONFIG.search(body)
+    assert match, f"no page config in: {body[:300]}"
+    config: dict[str, Any] = json.loads(match.group(1))
+    return config
+
+
+class LoopbackBrowser(requests.Session):
+    """A requests session that, like Chromium on loopback, returns ``Secure`` cookies over HTTP.
+
+    requests copies the jar into a fresh one (with the default policy) for every request, so the
+    cookie header is rebuilt here from the session's own jar and policy.
+    """
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.cookies.set_policy(DefaultCookiePolicy(secure_protocols=("https", "wss", "http")))
+
+    def prepare_request(self, request: requests.Request) -> requests.PreparedRequest:
+        prepared = super().prepare_request(request)
+        prepared.headers.pop("Cookie", None)
+        prepared.prepare_cookies(self.cookies)
+        return prepared
+
+
+def http_browser() -> LoopbackBrowser:
+    return LoopbackBrowser()

@@ -1,0 +1,57 @@
+"""Pure validation of the programme profile form."""
+
+from __future__ import annotations
+
+from ctom_lti.curriculum import load_curriculum
+from ctom_lti.tools.profile.validation import ProfileForm, validate_profile
+
+KEYS = [p.key for p in load_curriculum().principles]
+GOOD = ProfileForm(
+    district="  Fresno   Unified ",
+    job_title="Director of Technology",
+    years_in_leadership="7",
+    expertise=("infrastructure", "security-fundamentals", "infrastructure"),
+    bio="Line one\r\nLine two\x00",
+    version="3",
+)
+
+
+def test_valid_form_is_cleaned() -> None:
+    result = validate_profile(GOOD, KEYS)
+    assert result.values is not None
+    assert result.values.district == "Fresno Unified"
+    assert result.values.years_in_leadership == 7
+    # curriculum order, no duplicates
+    assert result.values.expertise == ("security-fundamentals", "infrastructure")
+    assert result.values.bio == "Line one\nLine two"
+    assert result.version == 3
+
+
+def test_every_problem_is_reported_per_field() -> None:
+    bad = ProfileForm(
+        district=" ",
+        job_title="x" * 201,
+        years_in_leadership="seven",
+        expertise=("not-a-principle",),
+        bio="b" * 4001,
+        version="abc",
+    )
+    result = validate_profile(bad, KEYS)
+    assert result.values is None
+    assert set(result.errors) == {"district", "job_title", "years_in_leadership", "expertise", "bio", "version"}
+    assert "district" in result.errors["district"]
+    assert "4001" in result.errors["bio"]
+
+
+def test_years_bounds() -> None:
+    def years(raw: str) -> str | None:
+        return validate_profile(ProfileForm(**{**GOOD.__dict__, "years_in_leadership": raw}), KEYS).errors.get(
+            "years_in_leadership"
+        )
+
+    assert years("0") is None
+    assert years("60") is None
+    assert years("61") == "Enter at most 60 years."
+    assert years("-1") is not None
+    assert years("٣") is not None  # non-ASCII digits are not accepted as a number
+    assert years("") is not None

@@ -9,7 +9,9 @@ so the tool gets a fresh demo database on every start; its signing keys are kept
 
 from __future__ import annotations
 
+import socket
 import threading
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -67,9 +69,7 @@ def demo_cohort_toml(stack_sandbox: SandboxServer) -> str:
     head, _, _ = text.partition("[[pairings]]")
     head = head.replace('sis_course_id = "CTOM-2026-C12"', f'sis_course_id = "{COURSE_SIS_ID}"')
     head = head.replace('course_code = "CTOM-12"', f'course_code = "{seed.course.course_code}"')
-    head = head.replace(
-        'name = "CTO Mentor Program - Cohort 12"', f'name = "{seed.course.name}"'
-    )
+    head = head.replace('name = "CTO Mentor Program - Cohort 12"', f'name = "{seed.course.name}"')
     pairings = []
     for mentor in seed.mentors:
         candidates = [store.users[cid].sis_user_id for cid in seed.mentees[mentor.id]]
@@ -81,6 +81,104 @@ def demo_cohort_toml(stack_sandbox: SandboxServer) -> str:
     return head + "\n".join(pairings)
 
 
+class PortInUse(Exception):
+    """A port the demo needs is taken (werkzeug would exit the process instead of raising)."""
+
+
+def _check_port_free(host: str, port: int, option: str) -> None:
+    if port == 0:
+        return
+    with socket.socket() as probe:
+        try:
+            probe.bind((host, port))
+        except OSError as exc:
+            raise PortInUse(
+                f"Port {port} on {host} is already in use ({exc.strerror}). Is another demo "
+                f"running? Stop it, or choose another port with {option}."
+            ) from exc
+
+
+Say = Callable[[str], None]
+
+
+def _fresh_tool_app(instance_path: str | None, say: Say) -> Flask:
+    """The tool app on a fresh demo database (the sandbox forgets everything on exit anyway)."""
+    from ctom_lti import create_app, migrate
+    from ctom_lti.lti.keys import ensure_current_key
+
+    probe = create_app({"INSTANCE_PATH": instance_path} if instance_path else None)
+    database = Path(probe.instance_path) / "demo.sqlite3"
+    for leftover in database.parent.glob(database.name + "*"):
+        leftover.unlink()
+    app = create_app(
+        {
+            "INSTANCE_PATH": probe.instance_path,
+            "DATABASE_URL": f"sqlite:///{database}",
+            "INSECURE_TRANSPORT": True,
+        }
+    )
+    migrate.upgrade(app)
+    kid, created = ensure_current_key(app)
+    say(f"Tool database: {database}; signing key {kid}{' (new)' if created else ''}")
+    return app
+
+
+def _register_both_ways(
+    app: Flask, sandbox: SandboxServer, tool_base_url: str, say: Say
+) -> tuple[str, str, int]:
+    """Do what both admins do; returns (client id, deployment id, installed tool id)."""
+    from ctom_lti.db import session_scope
+    from ctom_lti.lti.config_json import redirect_uris
+    from ctom_lti.lti.registrations import RegistrationInput, add_platform, get_fernet
+    from ctom_lti.lti.runtime import get_runtime
+    from ctom_lti.sandbox.platform import create_developer_key_from_url, deploy
+
+    store = sandbox.store
+    key = create_developer_key_from_url(
+        store, f"{tool_base_url}/lti/config.json", redirect_uris(tool_base_url)
+    )
+    install = deploy(store, key, account_id=store.root_account_id)
+    deployment_id = store.deployment_id(install)
+    say(f"Developer key {key.client_id} made from /lti/config.json, deployed as {deployment_id}")
+    with session_scope(app) as session:
+        add_platform(
+            session,
+            RegistrationInput(
+                issuer=store.issuer,
+                client_id=key.client_id,
+                auth_login_url=f"{sandbox.base_url}/api/lti/authorize_redirect",
+                auth_token_url=f"{sandbox.base_url}/login/oauth2/token",
+                key_set_url=f"{sandbox.base_url}/api/lti/security/jwks",
+                deployment_ids=(deployment_id,),
+                canvas_url=sandbox.base_url,
+                canvas_token=DEMO_ADMIN_TOKEN,
+                name="Canvas sandbox",
+            ),
+            get_fernet(app),
+        )
+    get_runtime(app).registry.invalidate()
+    say("Sandbox registered in the tool")
+    return key.client_id, deployment_id, install.id
+
+
+def _build_course(app: Flask, sandbox: SandboxServer, tool_base_url: str, say: Say) -> SyncReport:
+    """Fill the seeded course with the real course sync, from a cohort file an admin could edit."""
+    from ctom_lti.canvas import make_canvas_gateway
+    from ctom_lti.canvas_sync import load_cohort, sync_course
+    from ctom_lti.curriculum import load_curriculum
+    from ctom_lti.db import session_scope
+
+    cohort_file = Path(app.instance_path) / "demo-cohort.toml"
+    cohort_file.write_text(demo_cohort_toml(sandbox), "utf-8")
+    cohort = load_cohort(cohort_file, load_curriculum())
+    gateway = make_canvas_gateway(sandbox.base_url, DEMO_ADMIN_TOKEN)
+    say(f"Building the course with the course sync ({cohort_file})...")
+    with session_scope(app) as session:
+        report = sync_course(session, gateway, cohort, tool_base_url=tool_base_url)
+    say("Course built: " + ", ".join(f"{n} {k}" for k, n in report.counts.items()))
+    return report
+
+
 def start_demo(
     *,
     instance_path: str | None = None,
@@ -90,15 +188,6 @@ def start_demo(
     progress: bool = True,
 ) -> DemoStack:
     """Start and wire everything; returns once the demo is ready to click through."""
-    from ctom_lti import create_app, migrate
-    from ctom_lti.canvas import make_canvas_gateway
-    from ctom_lti.canvas_sync import load_cohort, sync_course
-    from ctom_lti.db import session_scope
-    from ctom_lti.lti.config_json import redirect_uris
-    from ctom_lti.lti.keys import ensure_current_key
-    from ctom_lti.lti.registrations import RegistrationInput, add_platform, get_fernet
-    from ctom_lti.lti.runtime import get_runtime
-    from ctom_lti.sandbox.platform import create_developer_key_from_url, deploy
     from ctom_lti.sandbox.server import SandboxServer
     from ctom_lti.serving import ServerThread
 
@@ -106,71 +195,24 @@ def start_demo(
         if progress:
             click.echo(message)
 
-    tool_base = f"http://localhost:{tool_port}"
-    probe = create_app({"INSTANCE_PATH": instance_path} if instance_path else None)
-    database = Path(probe.instance_path) / "demo.sqlite3"
-    for leftover in database.parent.glob(database.name + "*"):
-        leftover.unlink()
-    app = create_app(
-        {
-            "INSTANCE_PATH": probe.instance_path,
-            "DATABASE_URL": f"sqlite:///{database}",
-            "BASE_URL": tool_base,
-            "INSECURE_TRANSPORT": True,
-        }
-    )
-    migrate.upgrade(app)
-    kid, created = ensure_current_key(app)
-    say(f"Tool database: {database}; signing key {kid}{' (new)' if created else ''}")
-
+    _check_port_free("127.0.0.1", sandbox_port, "--sandbox-port")
+    _check_port_free("localhost", tool_port, "--tool-port")
+    app = _fresh_tool_app(instance_path, say)
     sandbox = SandboxServer("127.0.0.1", sandbox_port, seed="demo", admin_token=DEMO_ADMIN_TOKEN)
     sandbox.start()
-    tool = ServerThread(app, host="localhost", port=tool_port).start()
     try:
-        store = sandbox.store
+        tool = ServerThread(app, host="localhost", port=tool_port)
+    except BaseException:
+        sandbox.stop()
+        raise
+    # Known only once the port is bound (port 0 picks a free one).
+    app.config["BASE_URL"] = tool.base_url
+    tool.start()
+    try:
         assert sandbox.demo is not None and sandbox.demo.course is not None
-        course = sandbox.demo.course
         say(f"Canvas sandbox: {sandbox.base_url}   tool: {tool.base_url}")
-
-        key = create_developer_key_from_url(
-            store, f"{tool.base_url}/lti/config.json", redirect_uris(tool.base_url)
-        )
-        install = deploy(store, key, account_id=store.root_account_id)
-        deployment_id = store.deployment_id(install)
-        say(f"Developer key {key.client_id} created from /lti/config.json, deployed ({deployment_id})")
-
-        with session_scope(app) as session:
-            add_platform(
-                session,
-                RegistrationInput(
-                    issuer=store.issuer,
-                    client_id=key.client_id,
-                    auth_login_url=f"{sandbox.base_url}/api/lti/authorize_redirect",
-                    auth_token_url=f"{sandbox.base_url}/login/oauth2/token",
-                    key_set_url=f"{sandbox.base_url}/api/lti/security/jwks",
-                    deployment_ids=(deployment_id,),
-                    canvas_url=sandbox.base_url,
-                    canvas_token=DEMO_ADMIN_TOKEN,
-                    name="Canvas sandbox",
-                ),
-                get_fernet(app),
-            )
-        get_runtime(app).registry.invalidate()
-        say("Sandbox registered in the tool")
-
-        report = None
-        if sync:
-            cohort_file = Path(app.instance_path) / "demo-cohort.toml"
-            cohort_file.write_text(demo_cohort_toml(sandbox), "utf-8")
-            from ctom_lti.curriculum import load_curriculum
-
-            cohort = load_cohort(cohort_file, load_curriculum())
-            gateway = make_canvas_gateway(sandbox.base_url, DEMO_ADMIN_TOKEN)
-            say(f"Building the course with the course sync ({cohort_file.name})...")
-            with session_scope(app) as session:
-                report = sync_course(session, gateway, cohort, tool_base_url=tool.base_url)
-            counts = ", ".join(f"{n} {k}" for k, n in report.counts.items())
-            say(f"Course built: {counts}")
+        client_id, deployment_id, tool_id = _register_both_ways(app, sandbox, tool.base_url, say)
+        report = _build_course(app, sandbox, tool.base_url, say) if sync else None
     except BaseException:
         tool.stop()
         sandbox.stop()
@@ -179,10 +221,10 @@ def start_demo(
         sandbox=sandbox,
         tool=tool,
         app=app,
-        client_id=key.client_id,
+        client_id=client_id,
         deployment_id=deployment_id,
-        course_id=course.id,
-        tool_install_id=install.id,
+        course_id=sandbox.demo.course.id,
+        tool_install_id=tool_id,
         sync_report=report,
     )
 
@@ -211,11 +253,8 @@ def register(group: click.Group) -> None:
         """Run the tool and a seeded local Canvas sandbox, ready to click through."""
         try:
             stack = start_demo(sandbox_port=sandbox_port, tool_port=tool_port, sync=not no_sync)
-        except OSError as exc:
-            raise click.ClickException(
-                f"{exc}. Is another demo already running? Stop it, or pick other ports with "
-                "--sandbox-port and --tool-port."
-            ) from exc
+        except PortInUse as exc:
+            raise click.ClickException(str(exc)) from exc
         if stack.sync_report is not None and not stack.sync_report.ok:
             click.echo("Some course sync steps failed; the demo still runs. Re-run to retry.")
         _print_people(stack)

@@ -69,6 +69,11 @@ def demo_cohort_toml(stack_sandbox: SandboxServer) -> str:
     head, _, _ = text.partition("[[pairings]]")
     head = head.replace('sis_course_id = "CTOM-2026-C12"', f'sis_course_id = "{COURSE_SIS_ID}"')
     head = head.replace('course_code = "CTOM-12"', f'course_code = "{seed.course.course_code}"')
+    # The demo must stay open whatever today's date is, so no enrollment window.
+    head = head.replace(
+        "restrict_enrollments_to_course_dates = true",
+        "restrict_enrollments_to_course_dates = false",
+    )
     head = head.replace('name = "CTO Mentor Program - Cohort 12"', f'name = "{seed.course.name}"')
     pairings = []
     for mentor in seed.mentors:

@@ -21,7 +21,7 @@ def alembic_config(app: Flask) -> Config:
     return cfg
 
 
-def upgrade(app: Flask, revision: str = "heads") -> None:
+def upgrade(app: Flask, revision: str = "head") -> None:
     """Create or upgrade the schema to ``revision`` (idempotent)."""
     command.upgrade(alembic_config(app), revision)
 

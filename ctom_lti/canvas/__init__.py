@@ -53,8 +53,10 @@ def make_canvas_gateway(
         # canvasapi warns about plain-HTTP URLs; the local sandbox and tests use them on purpose.
         warnings.simplefilter("ignore", UserWarning)
         canvas = Canvas(base_url, token)
+    throttle = throttle or Throttle(sleep=sleep)
+    throttle.count_into(counter)
     transport = CanvasTransport(
-        throttle=throttle or Throttle(counter=counter, sleep=sleep),
+        throttle=throttle,
         counter=counter,
         timeout=timeout,
         pool_size=max(concurrency, 2),

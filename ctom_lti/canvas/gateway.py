@@ -2,8 +2,9 @@
 
 Every method returns our DTOs (:mod:`ctom_lti.canvas.dto`), raises only
 :class:`~ctom_lti.canvas.errors.CanvasError` s, retries what is safe to retry, and names the REST
-endpoint it calls in a ``:calls:`` line. Lists are read whole (``per_page=100``) inside the retry,
-so a failure on page 3 re-reads from page 1 rather than returning half a list.
+endpoint it calls in a ``:calls:`` line. Lists are read whole inside the retry (canvasapi asks for
+``per_page=100``, the most Canvas gives), so a failure on page 3 re-reads from page 1 rather than
+returning half a list.
 
 Objects are addressed by id without fetching them first (canvasapi's ``get_course`` etc. would
 cost a request each), by building canvasapi objects around known ids.
@@ -12,6 +13,7 @@ cost a request each), by building canvasapi objects around known ids.
 from __future__ import annotations
 
 import json
+import random
 import re
 import time
 from collections.abc import Callable, Collection, Iterable, Mapping
@@ -63,7 +65,6 @@ from ctom_lti.canvas.retry import CallCounter, CallCounts, RetryPolicy, call_wit
 
 T = TypeVar("T")
 
-PER_PAGE = 100
 #: Enrollment states that still mean "in the course" (an unpublished course's students are
 #: ``creation_pending``); Canvas's default filter would hide some of them.
 LIVE_ENROLLMENT_STATES = ("active", "invited", "creation_pending", "inactive")
@@ -453,6 +454,12 @@ class CanvasGateway:
             sleep=self._sleep,
         )
 
+    def backoff(self, attempt: int) -> None:
+        """Wait before trying again what failed ``attempt`` times (jittered, like retries)."""
+        policy = self.retry_policy
+        ceiling = min(policy.max_wait, policy.initial_wait * 2 ** max(0, attempt - 1))
+        self._sleep(random.uniform(0, ceiling))  # noqa: S311 - jitter, not security
+
     def _course(self, course_id: int) -> Course:
         return Course(self._requester, {"id": course_id})
 
@@ -536,10 +543,7 @@ class CanvasGateway:
         """
         return self._call(
             "GET courses/:id/modules",
-            lambda: [
-                _module(m)
-                for m in self._course(course_id).get_modules(include=["items"], per_page=PER_PAGE)
-            ],
+            lambda: [_module(m) for m in self._course(course_id).get_modules(include=["items"])],
         )
 
     def list_module_items(self, course_id: int, module_id: int) -> list[CanvasModuleItem]:
@@ -547,7 +551,7 @@ class CanvasGateway:
         module = Module(self._requester, {"id": module_id, "course_id": course_id})
         return self._call(
             "GET courses/:id/modules/:id/items",
-            lambda: [_item(i) for i in module.get_module_items(per_page=PER_PAGE)],
+            lambda: [_item(i) for i in module.get_module_items()],
         )
 
     def create_module(self, course_id: int, fields: ModuleFields) -> CanvasModule:
@@ -638,10 +642,7 @@ class CanvasGateway:
         """
         return self._call(
             "GET courses/:id/pages",
-            lambda: [
-                _page(p)
-                for p in self._course(course_id).get_pages(include=["body"], per_page=PER_PAGE)
-            ],
+            lambda: [_page(p) for p in self._course(course_id).get_pages(include=["body"])],
         )
 
     def create_page(self, course_id: int, fields: PageFields) -> CanvasPage:
@@ -677,9 +678,7 @@ class CanvasGateway:
         """:calls: ``GET /api/v1/courses/:course_id/assignment_groups``"""
         return self._call(
             "GET courses/:id/assignment_groups",
-            lambda: [
-                _group(g) for g in self._course(course_id).get_assignment_groups(per_page=PER_PAGE)
-            ],
+            lambda: [_group(g) for g in self._course(course_id).get_assignment_groups()],
         )
 
     def create_assignment_group(self, course_id: int, fields: GroupFields) -> CanvasAssignmentGroup:
@@ -715,9 +714,7 @@ class CanvasGateway:
         """:calls: ``GET /api/v1/courses/:course_id/assignments``"""
         return self._call(
             "GET courses/:id/assignments",
-            lambda: [
-                _assignment(a) for a in self._course(course_id).get_assignments(per_page=PER_PAGE)
-            ],
+            lambda: [_assignment(a) for a in self._course(course_id).get_assignments()],
         )
 
     def create_assignment(self, course_id: int, fields: AssignmentFields) -> CanvasAssignment:
@@ -757,7 +754,7 @@ class CanvasGateway:
             lambda: [
                 _enrollment(e)
                 for e in self._course(course_id).get_enrollments(
-                    type=wanted, state=list(LIVE_ENROLLMENT_STATES), per_page=PER_PAGE
+                    type=wanted, state=list(LIVE_ENROLLMENT_STATES)
                 )
             ],
         )
@@ -826,10 +823,7 @@ class CanvasGateway:
         return self._call(
             "GET courses/:id/external_tools",
             lambda: [
-                _tool(t)
-                for t in self._course(course_id).get_external_tools(
-                    include_parents=True, per_page=PER_PAGE
-                )
+                _tool(t) for t in self._course(course_id).get_external_tools(include_parents=True)
             ],
         )
 
@@ -838,10 +832,7 @@ class CanvasGateway:
         account = Account(self._requester, {"id": account_id})
         return self._call(
             "GET accounts/:id/external_tools",
-            lambda: [
-                _tool(t)
-                for t in account.get_external_tools(include_parents=True, per_page=PER_PAGE)
-            ],
+            lambda: [_tool(t) for t in account.get_external_tools(include_parents=True)],
         )
 
     def install_external_tool(self, course_id: int, client_id: str) -> CanvasExternalTool:
@@ -873,7 +864,7 @@ class CanvasGateway:
             lambda: [
                 entry
                 for group in self._course(course_id).get_multiple_submissions(
-                    student_ids=["all"], assignment_ids=ids, grouped=True, per_page=PER_PAGE
+                    student_ids=["all"], assignment_ids=ids, grouped=True
                 )
                 for entry in _gradebook_entries(group)
             ],

@@ -119,6 +119,11 @@ class Throttle:
         self._highest = 0.0
         self._seen_at = 0.0
 
+    def count_into(self, counter: CallCounter) -> None:
+        """Tally pauses in ``counter`` (a gateway's), unless the throttle already has one."""
+        if self._counter is None:
+            self._counter = counter
+
     def observe(self, remaining: float | None) -> None:
         """Record the allowance a response reported (``None`` when it sent no header)."""
         if remaining is None:

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import enum
 from dataclasses import dataclass, field
+from datetime import UTC, datetime
 from typing import Any
 
 from ctom_lti.canvas_sync.desired import (
@@ -70,8 +71,11 @@ class Change:
 
     def describe(self) -> str:
         def short(value: Any) -> str:
-            text = repr(value)
-            return text if len(text) <= 40 else text[:37] + "…'"
+            if isinstance(value, datetime):
+                return value.astimezone(UTC).strftime("%Y-%m-%d %H:%M UTC")
+            if isinstance(value, str) and len(value) > 40:
+                return repr(value[:37] + "…")
+            return repr(value)
 
         return f"{self.field}: {short(self.old)} → {short(self.new)}"
 
@@ -167,7 +171,9 @@ class UpdatePage(_Updates):
 
 
 def _where(position: int | None) -> str:
-    return "at the end" if position is None else f"at position {position}"
+    if position is None:
+        return "at the end"
+    return "at the top" if position == 1 else f"at position {position}"
 
 
 @dataclass(frozen=True)

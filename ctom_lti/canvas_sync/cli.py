@@ -13,7 +13,7 @@ import os
 import sys
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import Any, NoReturn
 
 import click
 from flask import Flask, current_app
@@ -49,7 +49,7 @@ class _Inputs:
     tool_base_url: str
 
 
-def _fail_input(message: str) -> None:
+def _fail_input(message: str) -> NoReturn:
     click.echo(message, err=True)
     raise click.exceptions.Exit(EXIT_INPUT)
 
@@ -69,7 +69,6 @@ def _load_inputs(app: Flask, cohort_file: Path) -> _Inputs:
         desired_course(curriculum, spec, cohort, tool_base_url=tool_base_url)
     except InputFileError as exc:
         _fail_input(f"{exc.message}\n{exc.hint}")
-        raise  # unreachable: _fail_input exits
     return _Inputs(cohort, spec, tool_base_url)
 
 

@@ -163,8 +163,7 @@ class _Checker:
     ) -> Any:
         if key not in table:
             if required:
-                where = ".".join(str(p) for p in path) or "the file"
-                self.add(path, f"[{where}] is missing {key!r}")
+                self.add(path, f"{_table_name(path)} is missing {key!r}")
             return None
         value = table[key]
         kinds = kind if isinstance(kind, tuple) else (kind,)
@@ -176,6 +175,15 @@ class _Checker:
             self.add((*path, key), f"{key} must be {describe or _describe(kinds)}, not {value!r}")
             return None
         return value
+
+
+def _table_name(path: tuple[PathPart, ...]) -> str:
+    """``("cohort",)`` -> ``[cohort]``; ``("sessions", 3)`` -> ``[[sessions]] #4``."""
+    if not path:
+        return "the file"
+    if len(path) == 2 and isinstance(path[1], int):
+        return f"[[{path[0]}]] #{path[1] + 1}"
+    return "[" + ".".join(str(p) for p in path) + "]"
 
 
 def _describe(kinds: Sequence[type]) -> str:
@@ -401,7 +409,8 @@ def _check_calendar(
                 f"session {cur.number} ({cur.date}) overlaps or comes before session "
                 f"{prev.number} ({span}); sessions must be on separate weekends, in order",
             )
-        if options.check_alternating_regions and cur.region == prev.region:
+        adjacent = cur.number == prev.number + 1  # a session with errors is left out above
+        if options.check_alternating_regions and adjacent and cur.region == prev.region:
             check.add(
                 ("sessions", cur.number - 1, "region"),
                 f"sessions {prev.number} and {cur.number} are both in the {cur.region}; "

@@ -402,7 +402,6 @@ class _ModulePlan:
     module: DesiredModule
     found: CanvasModule | None
     matched: dict[str, CanvasModuleItem]
-    steps: dict[str, OrderStep]
     #: the module holds items sync does not own
     foreign: bool
     base_deps: tuple[str, ...]
@@ -719,39 +718,37 @@ class _Planner:
             for m in self.snap.modules
             if m.id not in self.module_deletes
         ]
-        steps = {s.key: s for s in order_steps(current, [m.key for m in self.desired.modules])}
+        by_key = {m.key: m for m in self.desired.modules}
         last: dict[int, str] = {}
         chain_deps = self.course_deps + tuple(self.module_deletes.values())
-        for module in self.desired.modules:
-            step = steps.get(module.key)
-            found = matched.get(module.key)
-            previous = last.get(step.chain) if step is not None else None
+        # Creates and moves in step order: each waits for the one before it in its chain.
+        for step in order_steps(current, list(by_key)):
+            module = by_key[step.key]
+            previous = last.get(step.chain)
             deps = tuple(dict.fromkeys(chain_deps + ((previous,) if previous else ())))
-            if step is not None and step.op is Op.CREATE:
-                action = self.add(
-                    CreateModule(
-                        Kind.MODULE,
-                        module.key,
-                        module.name,
-                        module=module,
-                        position=step.position,
-                        deps=deps,
-                    )
+            ordered: Action
+            if step.op is Op.CREATE:
+                ordered = CreateModule(
+                    Kind.MODULE,
+                    module.key,
+                    module.name,
+                    module=module,
+                    position=step.position,
+                    deps=deps,
                 )
-                last[step.chain] = action.id
-            elif step is not None and found is not None:
+            else:
                 assert step.position is not None  # moves always have a place to go
-                action = self.add(
-                    MoveModule(
-                        Kind.MODULE,
-                        module.key,
-                        module.name,
-                        module_id=found.id,
-                        position=step.position,
-                        deps=deps,
-                    )
+                ordered = MoveModule(
+                    Kind.MODULE,
+                    module.key,
+                    module.name,
+                    module_id=matched[module.key].id,
+                    position=step.position,
+                    deps=deps,
                 )
-                last[step.chain] = action.id
+            last[step.chain] = self.add(ordered).id
+        for module in self.desired.modules:
+            found = matched.get(module.key)
             if found is not None and found.name != module.name:
                 self.add(
                     UpdateModule(
@@ -782,98 +779,104 @@ class _Planner:
                 claimed.add(item.id)
                 matched[want.key] = item
                 self.adopt(Kind.ITEM, want.key, want.title, Ref(item.id), how)
+        # A link into the tool cannot be made without the tool; it is left out of the order.
+        tool_ok = TOOL_KEY in self.known or TOOL_KEY in self.creating
+        placeable = [
+            i for i in module.items if i.key in matched or i.type != EXTERNAL_TOOL or tool_ok
+        ]
+        for want in module.items:
+            if want not in placeable:
+                reason = "needs the tool, which is not installed (see the tool above)"
+                self.add(Blocked(Kind.ITEM, want.key, want.title, reason=reason))
         token = {i.id: key for key, i in matched.items()}
-        current = [token.get(i.id, f"#{i.id}") for i in existing]
         module_dep = self.creating.get(module.key)
         plan = _ModulePlan(
             module=module,
             found=found,
             matched=matched,
-            steps={s.key: s for s in order_steps(current, [i.key for i in module.items])},
             foreign=len(existing) > len(matched),
-            # Every item action waits for the module and for prune's removals in it, and for
-            # the item action before it: positions are only right when they run in order.
+            # Every ordered item action waits for the module, for prune's removals in it and
+            # for the action before it in its chain: positions are right only in that order.
             base_deps=(*self.course_deps, *([module_dep] if module_dep else []), *removed.values()),
         )
-        for want in module.items:
-            self.item(plan, want)
+        by_key = {i.key: i for i in placeable}
+        current = [token.get(i.id, f"#{i.id}") for i in existing]
+        moved: set[str] = set()
+        for step in order_steps(current, list(by_key)):
+            self.ordered_item(plan, step, by_key[step.key])
+            moved.add(step.key)
+        for want in placeable:
+            item = matched.get(want.key)
+            if item is not None:
+                self.item_update(plan, want, item, moved=want.key in moved)
         self.publish(plan)
 
-    def item(self, plan: _ModulePlan, want: DesiredItem) -> None:
-        item = plan.matched.get(want.key)
-        step = plan.steps.get(want.key)
-        previous = plan.last.get(step.chain) if step is not None else None
+    def ordered_item(self, plan: _ModulePlan, step: OrderStep, want: DesiredItem) -> None:
+        previous = plan.last.get(step.chain)
         deps = [*plan.base_deps, *([previous] if previous else [])]
+        if step.op is Op.MOVE:
+            assert step.position is not None  # moves always have a place to go
+            move = MoveItem(
+                Kind.ITEM,
+                want.key,
+                want.title,
+                module_key=plan.module.key,
+                item_id=plan.matched[want.key].id,
+                position=step.position,
+                deps=tuple(dict.fromkeys(deps)),
+            )
+            plan.follow(step, self.add(move).id)
+            return
         if want.content_key in self.creating:
             deps.append(self.creating[want.content_key])
         if want.type == EXTERNAL_TOOL and TOOL_KEY in self.creating:
             deps.append(self.creating[TOOL_KEY])
-        usable = want.type != EXTERNAL_TOOL or TOOL_KEY in self.known or TOOL_KEY in self.creating
-        if item is None and not usable:
-            reason = "needs the tool, which is not installed (see the tool above)"
-            self.add(Blocked(Kind.ITEM, want.key, want.title, reason=reason))
-            return
-        if item is None:
-            assert step is not None and step.op is Op.CREATE
-            action = self.add(
-                CreateItem(
-                    Kind.ITEM,
-                    want.key,
-                    want.title,
-                    position=step.position,
-                    deps=tuple(dict.fromkeys(deps)),
-                    module_key=plan.module.key,
-                    item=want,
-                )
+        create = self.add(
+            CreateItem(
+                Kind.ITEM,
+                want.key,
+                want.title,
+                position=step.position,
+                deps=tuple(dict.fromkeys(deps)),
+                module_key=plan.module.key,
+                item=want,
             )
-            plan.follow(step, action.id)
-            plan.created_unpublished |= want.type in _OWN_STATE_ITEMS
-            if plan.foreign and want.type in _OWN_STATE_ITEMS and plan.module.published:
-                # The module is published without its items (they are not all ours), so this
-                # one is published on its own; the runner fills in its new id.
-                self.add(
-                    UpdateItem(
-                        Kind.ITEM,
-                        want.key,
-                        want.title,
-                        item_id=0,
-                        deps=(action.id,),
-                        changes=(Change("published", False, True),),
-                        module_key=plan.module.key,
-                        item=want,
-                    )
-                )
-            return
-        if step is not None:
-            assert step.position is not None  # moves always have a place to go
-            action = self.add(
-                MoveItem(
-                    Kind.ITEM,
-                    want.key,
-                    want.title,
-                    module_key=plan.module.key,
-                    item_id=item.id,
-                    position=step.position,
-                    deps=tuple(dict.fromkeys(deps)),
-                )
-            )
-            plan.follow(step, action.id)
-        changes = item_changes(want, item, publish=plan.module.published and plan.foreign)
-        if changes:
-            action = self.add(
+        )
+        plan.follow(step, create.id)
+        plan.created_unpublished |= want.type in _OWN_STATE_ITEMS
+        if plan.foreign and want.type in _OWN_STATE_ITEMS and plan.module.published:
+            # The module is published without its items (they are not all ours), so this one
+            # is published on its own; the runner fills in its new id.
+            self.add(
                 UpdateItem(
                     Kind.ITEM,
                     want.key,
                     want.title,
-                    item_id=item.id,
-                    changes=tuple(changes),
-                    deps=self.course_deps,
+                    item_id=0,
+                    deps=(create.id,),
+                    changes=(Change("published", False, True),),
                     module_key=plan.module.key,
                     item=want,
                 )
             )
-            plan.updates.append(action.id)
-        elif step is None:
+
+    def item_update(
+        self, plan: _ModulePlan, want: DesiredItem, item: CanvasModuleItem, *, moved: bool
+    ) -> None:
+        changes = item_changes(want, item, publish=plan.module.published and plan.foreign)
+        if changes:
+            update = UpdateItem(
+                Kind.ITEM,
+                want.key,
+                want.title,
+                item_id=item.id,
+                changes=tuple(changes),
+                deps=self.course_deps,
+                module_key=plan.module.key,
+                item=want,
+            )
+            plan.updates.append(self.add(update).id)
+        elif not moved:
             self.unchanged.append(want.key)
 
     def publish(self, plan: _ModulePlan) -> None:

@@ -257,10 +257,11 @@ def format_summary(report: SyncReport) -> str:
 
 def format_plan_table(plan: Plan) -> str:
     """The plan as a table: one row per Canvas write (plus what cannot be done), in order."""
+    # Notes that fail nothing (a mentor link waiting for its candidate) are in the summary.
     rows = [
         (a.op.value, a.kind.value, a.title, a.detail())
         for a in plan.actions
-        if a.writes or a.op is Op.BLOCKED
+        if a.writes or (isinstance(a, Blocked) and a.fails)
     ]
     if not rows:
         return "Nothing to change: the course already matches the spec and cohort file."

@@ -85,7 +85,7 @@ from ctom_lti.canvas_sync.planner import (
 )
 
 #: How often to look-then-create after Canvas leaves a create unconfirmed.
-UNCERTAIN_ROUNDS = 3
+UNCERTAIN_ROUNDS = 5
 
 
 class MappingRecorder(Protocol):
@@ -408,13 +408,14 @@ class Runner:
             return Outcome(action, Status.FAILED, error=exc.message, hint=exc.hint)
 
     def _create(self, applier: _Applier, action: Action) -> Outcome:
-        for _ in range(UNCERTAIN_ROUNDS):
+        for attempt in range(1, UNCERTAIN_ROUNDS + 1):
             try:
                 ref, sent, seen = applier.apply(action)
             except CanvasWriteUncertain:
                 found = applier.look_for(action)
                 if found is not None:
                     return Outcome(action, Status.CREATED, ref=found, recovered=True)
+                self.gateway.backoff(attempt)
                 continue
             return Outcome(action, Status.CREATED, ref=ref, sent_digest=sent, seen_digest=seen)
         ref, sent, seen = applier.apply(action)

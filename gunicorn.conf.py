@@ -22,6 +22,8 @@ keepalive = 5
 # Recycle workers now and then so slow leaks cannot accumulate; jitter avoids all at once.
 max_requests = 5000
 max_requests_jitter = 500
+# Workers touch a heartbeat file on every request; keep it in memory where that is cheap.
+worker_tmp_dir = "/dev/shm" if os.path.isdir("/dev/shm") else None  # noqa: S108 - heartbeat only
 # Only the proxy in front of us may set X-Forwarded-* (see CTOM_PROXY_FIX).
 forwarded_allow_ips = os.environ.get("FORWARDED_ALLOW_IPS", "127.0.0.1")
 limit_request_line = 8190

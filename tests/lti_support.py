@@ -15,6 +15,7 @@ import time
 import uuid
 from collections.abc import Mapping
 from dataclasses import dataclass, field
+from html.parser import HTMLParser
 from http.cookiejar import DefaultCookiePolicy
 from typing import Any
 from urllib.parse import parse_qs, urlsplit
@@ -205,7 +206,33 @@ def launch_claims(
             **(custom or {}),
         },
         claims.CANVAS_PLACEMENT: placement,
-        claims.LAUNCH_PRESENTATION: {"document_target": "iframe", "locale": "en"},
+        claims.LAUNCH_PRESENTATION: {
+            "document_target": "iframe",
+            "locale": "en",
+            "return_url": "https://school.instructure.com/courses/1234/external_content/success/"
+            "external_tool_redirect",
+        },
+        "locale": "en",
+        "picture": "https://school.instructure.com/images/messages/avatar-50.png",
+        claims.TOOL_PLATFORM: {
+            "guid": "CeADzK7hsPYfzmyC7LTL8cpzZISNdpWjVg1UZjLY:canvas-lms",
+            "name": "Kern County Schools",
+            "version": "cloud",
+            "product_family_code": "canvas",
+        },
+        claims.LIS: {"person_sourcedid": None, "course_offering_sourcedid": None},
+        claims.LTI11_LEGACY_USER_ID: "7d1e0c9b8a7f6e5d4c3b2a1f0e9d8c7b6a5f4e3d",
+        claims.LTI + "lti1p1": {"user_id": "7d1e0c9b8a7f6e5d4c3b2a1f0e9d8c7b6a5f4e3d"},
+        claims.AGS_ENDPOINT: {
+            "scope": [claims.SCOPE_LINEITEM, claims.SCOPE_RESULT_READONLY, claims.SCOPE_SCORE],
+            "lineitems": f"https://school.instructure.com/api/lti/courses/{canvas_course_id}"
+            "/line_items",
+        },
+        claims.NRPS: {
+            "context_memberships_url": "https://school.instructure.com/api/lti/courses/"
+            f"{canvas_course_id}/names_and_roles",
+            "service_versions": ["2.0"],
+        },
     }
     if message_type == claims.RESOURCE_LINK_REQUEST:
         body[claims.RESOURCE_LINK] = {"id": context_id, "title": context_title}
@@ -255,7 +282,7 @@ def parse_login_response(status: int, location: str | None, body: str) -> LoginR
         assert match, f"login answered neither a redirect nor the storage page: {body[:300]}"
         config = json.loads(match.group(1))
         auth_url = config["auth"]
-        items = {key: value for key, value in config["items"]}
+        items = dict(config["items"])
     query = {k: v[0] for k, v in parse_qs(urlsplit(auth_url).query).items()}
     return LoginResult(status, auth_url, query, items)
 
@@ -288,3 +315,33 @@ class LoopbackBrowser(requests.Session):
 
 def http_browser() -> LoopbackBrowser:
     return LoopbackBrowser()
+
+
+@dataclass(frozen=True)
+class HtmlForm:
+    action: str
+    method: str
+    fields: dict[str, str]
+
+
+class _FormParser(HTMLParser):
+    def __init__(self) -> None:
+        super().__init__()
+        self.forms: list[tuple[dict[str, str], dict[str, str]]] = []
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        values = {name: value or "" for name, value in attrs}
+        if tag == "form":
+            self.forms.append((values, {}))
+        elif tag == "input" and self.forms and values.get("name"):
+            self.forms[-1][1][values["name"]] = values.get("value", "")
+
+
+def html_forms(html: str) -> list[HtmlForm]:
+    """The forms of a page, with their hidden fields (what a browser would submit)."""
+    parser = _FormParser()
+    parser.feed(html)
+    return [
+        HtmlForm(attrs.get("action", ""), attrs.get("method", "get").lower(), fields)
+        for attrs, fields in parser.forms
+    ]

@@ -28,6 +28,19 @@ _SETTINGS: dict[str, tuple[Any, type]] = {
 }
 
 
+#: Endpoints that never read session data (they are authenticated by the launch itself).
+_SESSIONLESS_PATHS = frozenset(
+    {
+        "/lti/login",
+        "/lti/launch",
+        "/lti/launch/continue",
+        "/lti/jwks",
+        "/.well-known/jwks.json",
+        "/lti/config.json",
+    }
+)
+
+
 def _apply_settings(app: Flask) -> None:
     for name, (default, parser) in _SETTINGS.items():
         if name in app.config:
@@ -49,7 +62,11 @@ def init_app(app: Flask) -> None:
 
     _apply_settings(app)
     rt = runtime.install(app)
-    app.session_interface = ServerSessionInterface(rt.sessions, app.config["LTI_SESSION_LIFETIME"])
+    app.session_interface = ServerSessionInterface(
+        rt.sessions,
+        app.config["LTI_SESSION_LIFETIME"],
+        unread_paths=_SESSIONLESS_PATHS,
+    )
 
     csrf = CSRFProtect(app)
     app.register_blueprint(views.bp)

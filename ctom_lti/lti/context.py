@@ -29,6 +29,10 @@ CUSTOM_PAGE = "ctom_page"
 CUSTOM_PRINCIPLE_KEY = "principle_key"
 
 
+#: Keys old Canvas tokens carry inside claims that mean nothing (canvas-lti.md §10.12).
+_NOISE = frozenset({"errors", "validation_context"})
+
+
 class LaunchContextError(ValueError):
     """A validated launch lacks something the tool needs (e.g. it was not made from a course)."""
 
@@ -109,18 +113,13 @@ def apply_canvas_quirks(body: Mapping[str, Any]) -> dict[str, Any]:
       "unknown". Everything becomes a string or is dropped.
     """
     cleaned: dict[str, Any] = {}
-    for key, value in body.items():
-        if key in ("errors", "validation_context"):
+    for key, raw in body.items():
+        if key in _NOISE:
             continue
-        cleaned[key] = (
-            {
-                k: v
-                for k, v in value.items()
-                if v is not None and k not in ("errors", "validation_context")
-            }
-            if isinstance(value, dict)
-            else value
-        )
+        if isinstance(raw, dict) and (None in raw.values() or not _NOISE.isdisjoint(raw)):
+            cleaned[key] = {k: v for k, v in raw.items() if v is not None and k not in _NOISE}
+        else:
+            cleaned[key] = raw
     custom = cleaned.get(claims.CUSTOM)
     cleaned[claims.CUSTOM] = _clean_custom(custom if isinstance(custom, dict) else {})
     return cleaned

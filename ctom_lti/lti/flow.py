@@ -82,6 +82,7 @@ def validate(params: Mapping[str, str], runtime: LtiRuntime, settings: Settings)
         runtime.tool_conf,
         states=runtime.states,
         platform_keys=runtime.platform_keys,
+        cache=runtime.cache,
         requests_session=runtime.http,
         service_connector_cls=runtime.connector_cls,
         leeway=settings.leeway,
@@ -161,6 +162,7 @@ def finish(
     settings: Settings,
     *,
     token_mode: bool,
+    prefetched: Mapping[str, str | None] | None = None,
 ) -> Finished:
     """Record the launch and describe the session it starts."""
     try:
@@ -169,7 +171,9 @@ def finish(
         raise LaunchRefused(str(exc)) from exc
     if ctx.is_deep_link and ctx.deep_link is None:
         raise LaunchRefused("The deep-linking launch carries no usable return address.")
-    record = record_launch(engine, runtime.cache, registration.platform_id, ctx, date.today())
+    record = record_launch(
+        engine, runtime.cache, registration.platform_id, ctx, date.today(), prefetched=prefetched
+    )
     principle_keys = frozenset(p.key for p in load_curriculum().principles)
     return Finished(
         session_data={

@@ -3,13 +3,20 @@
 Everything several workers must agree on (launch state, sessions, service tokens, caches) goes
 through one of these, never a per-process dict. ``take`` is atomic, which is what makes OIDC
 state and continuation tokens single-use.
+
+A launch needs several of these reads and writes; :func:`batch` sends them to Redis in one round
+trip (each Redis command costs about as much CPU as the rest of a launch step).
 """
 
 from __future__ import annotations
 
+import os
 import random
+import threading
+from collections.abc import Sequence
+from dataclasses import dataclass
 from datetime import timedelta
-from typing import Any, Protocol
+from typing import Any, Literal, Protocol
 
 from sqlalchemy import Engine, Table, delete, select
 from sqlalchemy.dialects.postgresql import insert as pg_insert
@@ -35,26 +42,192 @@ class KeyValueStore(Protocol):
     def delete(self, key: str) -> None: ...
 
 
+@dataclass(frozen=True)
+class Op:
+    """One read or write for :func:`batch`."""
+
+    store: KeyValueStore
+    action: Literal["get", "take", "put", "delete"]
+    key: str
+    value: str = ""
+    ttl: int = 0
+
+
+def batch(ops: Sequence[Op]) -> list[str | None]:
+    """Run ``ops`` in order; results of gets and takes, None for writes.
+
+    All in one Redis round trip when every store lives in the same Redis (not a transaction:
+    each command stays atomic on its own, which is all callers need); one after the other
+    otherwise.
+    """
+    return submit(ops).results()
+
+
+def submit(ops: Sequence[Op]) -> Pending:
+    """Start ``ops`` now and collect their results later with :meth:`Pending.results`.
+
+    With Redis the commands are on their way while the caller does other work (a launch checks
+    its token signature meanwhile), so the reply is usually there when it is read and the worker
+    never sleeps on the socket. Database stores run the operations right away.
+    """
+    redis_stores = [op.store for op in ops if isinstance(op.store, RedisStore)]
+    if len(redis_stores) == len(ops) and len({id(s.redis) for s in redis_stores}) == 1:
+        commands = [store.command(op) for store, op in zip(redis_stores, ops, strict=True)]
+        return Pending(ops, redis_stores[0].redis.send(commands))
+    results: list[str | None] = []
+    for op in ops:
+        if op.action == "get":
+            results.append(op.store.get(op.key))
+        elif op.action == "take":
+            results.append(op.store.take(op.key))
+        elif op.action == "put":
+            op.store.put(op.key, op.value, op.ttl)
+            results.append(None)
+        else:
+            op.store.delete(op.key)
+            results.append(None)
+    return Pending(ops, None, results)
+
+
+class Pending:
+    """The results of a :func:`submit`, read on demand."""
+
+    def __init__(
+        self, ops: Sequence[Op], flight: _Flight | None, results: list[str | None] | None = None
+    ) -> None:
+        self._ops = ops
+        self._flight = flight
+        self._results = results
+
+    def results(self) -> list[str | None]:
+        if self._results is None:
+            assert self._flight is not None
+            replies = self._flight.replies()
+            self._results = [
+                reply.decode()
+                if isinstance(reply, bytes) and op.action in ("get", "take")
+                else None
+                for op, reply in zip(self._ops, replies, strict=True)
+            ]
+        return self._results
+
+
+class _Flight:
+    """Commands written to a connection whose replies have not been read yet."""
+
+    def __init__(self, owner: RedisCommands, commands: Sequence[tuple[Any, ...]]) -> None:
+        self.owner = owner
+        self.commands = commands
+        self.connection: Any = None
+        self._replies: list[Any] | None = None
+
+    def replies(self) -> list[Any]:
+        if self._replies is None:
+            self._replies = self.owner.receive(self)
+        return self._replies
+
+
+class RedisCommands:
+    """Send commands to Redis over redis-py's connections, without its per-command machinery.
+
+    redis-py's client and pipeline objects (retries, metrics hooks, response callbacks) cost two
+    to three times the socket round trip itself; a launch sends a handful of commands, so this
+    class writes them with the connection's own packer and reads the raw replies. Connecting,
+    authentication, database selection, TLS and parsing stay redis-py's. Each thread keeps one
+    connection (a sync worker has one thread) and at most one batch in flight on it. A
+    connection error is retried once on a fresh connection (a take retried that way may find its
+    key already taken, which callers treat as "already used").
+    """
+
+    def __init__(self, url: str, **options: Any) -> None:
+        import redis
+
+        self._pool = redis.ConnectionPool.from_url(url, **options)
+        self._errors = (redis.ConnectionError, redis.TimeoutError)
+        self._local = threading.local()
+
+    def _connection(self) -> Any:
+        local = self._local
+        if getattr(local, "pid", None) != os.getpid():  # new thread, or forked worker
+            local.connection = self._pool.get_connection()
+            local.pid = os.getpid()
+            local.flight = None
+        if local.flight is not None:  # finish the batch before this one shares the socket
+            local.flight.replies()
+        return local.connection
+
+    def send(self, commands: Sequence[tuple[Any, ...]]) -> _Flight:
+        """Write ``commands`` in one go; their replies are read by :meth:`receive`."""
+        flight = _Flight(self, commands)
+        self._write(flight, retry=True)
+        return flight
+
+    def _write(self, flight: _Flight, *, retry: bool) -> None:
+        connection = self._connection()
+        try:
+            connection.send_packed_command(connection.pack_commands(flight.commands))
+        except self._errors:
+            connection.disconnect()
+            if not retry:
+                raise
+            connection.send_packed_command(connection.pack_commands(flight.commands))
+        flight.connection = connection
+        self._local.flight = flight
+
+    def receive(self, flight: _Flight) -> list[Any]:
+        """Read the replies to ``flight`` (in order)."""
+        self._local.flight = None
+        try:
+            return self._read(flight)
+        except self._errors:
+            pass
+        self._write(flight, retry=False)  # once more, on a fresh connection
+        self._local.flight = None
+        return self._read(flight)
+
+    def _read(self, flight: _Flight) -> list[Any]:
+        connection = flight.connection
+        try:
+            return [connection.read_response() for _ in flight.commands]
+        except BaseException:
+            # Replies may be left unread; never reuse the connection in that state.
+            connection.disconnect()
+            raise
+
+    def execute(self, commands: Sequence[tuple[Any, ...]]) -> list[Any]:
+        """Send ``commands`` in one round trip and return their raw replies, in order."""
+        return self.send(commands).replies()
+
+
 class RedisStore:
     """A namespace in Redis (``ctom:<namespace>:<key>``)."""
 
-    def __init__(self, client: Any, namespace: str) -> None:
-        self._redis = client
+    def __init__(self, commands: RedisCommands, namespace: str) -> None:
+        self.redis = commands
         self._prefix = f"ctom:{namespace}:"
 
+    def command(self, op: Op) -> tuple[Any, ...]:
+        """The Redis command performing ``op`` (see :func:`batch`)."""
+        key = self._prefix + op.key
+        if op.action == "get":
+            return ("GET", key)
+        if op.action == "take":
+            return ("GETDEL", key)
+        if op.action == "put":
+            return ("SET", key, op.value, "EX", max(1, int(op.ttl)))
+        return ("DEL", key)
+
     def put(self, key: str, value: str, ttl: int) -> None:
-        self._redis.set(self._prefix + key, value, ex=max(1, int(ttl)))
+        batch([Op(self, "put", key, value, ttl)])
 
     def get(self, key: str) -> str | None:
-        raw = self._redis.get(self._prefix + key)
-        return raw.decode() if raw is not None else None
+        return batch([Op(self, "get", key)])[0]
 
     def take(self, key: str) -> str | None:
-        raw = self._redis.getdel(self._prefix + key)
-        return raw.decode() if raw is not None else None
+        return batch([Op(self, "take", key)])[0]
 
     def delete(self, key: str) -> None:
-        self._redis.delete(self._prefix + key)
+        batch([Op(self, "delete", key)])
 
 
 class DatabaseStore:

@@ -8,7 +8,7 @@ Order (each step refuses with a :class:`LaunchRefused` that says what happened):
 3. the registration is found by ``(iss, aud/azp)`` and matches the login's;
 4. the signature checks against the platform key named by ``kid`` + ``alg`` (cached key objects,
    one refetch on an unknown ``kid``);
-5. ``exp`` and ``iat`` with a minute of leeway for clock skew;
+5. ``iss``, ``aud``/``azp``, ``exp`` and ``iat`` (a minute of leeway for clock skew);
 6. ``nonce`` equals the nonce stored at login (so it is consumed with the state);
 7. the deployment is registered;
 8. the message type is one we handle, with its required claims.
@@ -18,15 +18,12 @@ Nothing is written anywhere by validation except the removal of the used login r
 
 from __future__ import annotations
 
-import base64
-import binascii
 import hmac
-import json
+import time
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
-import jwt
 import requests
 from pylti1p3.cookie import CookieService
 from pylti1p3.exception import LtiException
@@ -36,12 +33,29 @@ from pylti1p3.session import SessionService
 
 from ctom_lti.lti import claims
 from ctom_lti.lti.context import audience_client_id
+from ctom_lti.lti.jws import (
+    CompactJws,
+    MalformedToken,
+    check_claims,
+    parse_compact,
+    signature_valid,
+)
+from ctom_lti.lti.kv import KeyValueStore, Op, submit
 from ctom_lti.lti.platform_keys import PlatformKeyError, PlatformKeys
+from ctom_lti.lti.provisioning import fingerprint_key
 from ctom_lti.lti.state_store import LaunchStateStore, LoginState
 from ctom_lti.lti.tool_config import CtomRegistration, DbToolConf
 
 #: An id_token is a few kilobytes; anything much larger is refused before decoding.
 MAX_ID_TOKEN_LENGTH = 64 * 1024
+
+_CLAIM_PROBLEMS = {
+    "issuer": "The launch names a different issuer than its registration.",
+    "audience": "The launch is meant for a different tool.",
+    "times": "The launch's id_token lacks valid exp and iat times.",
+    "expired": "The launch has expired.",
+    "future": "The launch is dated in the future; the platform's clock and ours disagree.",
+}
 
 
 class LaunchRefused(Exception):
@@ -61,6 +75,8 @@ class ValidatedLaunch:
     registration: CtomRegistration
     login: LoginState
     state: str
+    #: Shared-cache values read together with the login record, by key (see ``provisioning``).
+    prefetched: Mapping[str, str | None] = field(default_factory=dict)
 
 
 class _NoSession(SessionService):  # type: ignore[misc]
@@ -88,6 +104,7 @@ class CtomMessageLaunch(MessageLaunch):  # type: ignore[misc]
         *,
         states: LaunchStateStore,
         platform_keys: PlatformKeys,
+        cache: KeyValueStore,
         requests_session: requests.Session,
         service_connector_cls: type,
         leeway: int = 60,
@@ -103,8 +120,13 @@ class CtomMessageLaunch(MessageLaunch):  # type: ignore[misc]
         self._params = params
         self._states = states
         self._platform_keys = platform_keys
+        self._cache = cache
         self._leeway = leeway
         self._login: LoginState | None = None
+        self._parsed: CompactJws | MalformedToken | None = None
+        self._generation: object = None
+        self._prefetched: dict[str, str | None] = {}
+        self._signature_checked: tuple[Any, Any, Any, bool] | None = None
 
     def _get_request_param(self, key: str) -> str:
         return self._params.get(key) or ""
@@ -134,7 +156,24 @@ class CtomMessageLaunch(MessageLaunch):  # type: ignore[misc]
             raise LaunchRefused(
                 "The launch did not carry the sign-in state the tool gave Canvas.",
             )
-        login = self._states.take_login(state)
+        # One round trip for everything the launch will read: the login record (taken), the
+        # registrations' generation, and the person's launch fingerprint. The token is parsed
+        # (not trusted) here only to know which fingerprint to read; its errors are reported at
+        # their own step below.
+        ops = [self._states.take_login_op(state), self._tool_config.registry.generation_op()]
+        self._parsed = self._parse()
+        fingerprint = self._fingerprint_key(self._parsed)
+        if fingerprint is not None:
+            ops.append(Op(self._cache, "get", fingerprint))
+        pending = submit(ops)
+        # While the store answers, check the signature against the locally cached registration;
+        # the result is used only if that registration is confirmed below.
+        self._speculate()
+        results = pending.results()
+        self._generation = results[1]
+        if fingerprint is not None:
+            self._prefetched[fingerprint] = results[2]
+        login = self._states.decode_login(results[0])
         if login is None:
             raise LaunchRefused(
                 "This launch has expired or was already used. Launches work once and for ten "
@@ -143,23 +182,57 @@ class CtomMessageLaunch(MessageLaunch):  # type: ignore[misc]
         self._login = login
         return self
 
+    def _speculate(self) -> None:
+        parsed = self._parsed
+        if not isinstance(parsed, CompactJws):
+            return
+        iss, client_id = parsed.payload.get("iss"), audience_client_id(parsed.payload)
+        kid, alg = parsed.header.get("kid"), parsed.header.get("alg")
+        if not all(isinstance(v, str) and v for v in (iss, client_id, kid, alg)):
+            return
+        registration = self._tool_config.registry.peek(str(iss), str(client_id))
+        if registration is None:
+            return
+        # Cached keys only: nothing is fetched for a launch whose state is not yet confirmed.
+        key = self._platform_keys.cached(registration.key_set_url, str(kid), str(alg))
+        if key is None:
+            return
+        self._signature_checked = (registration, kid, alg, signature_valid(parsed, key, str(alg)))
+
+    def _parse(self) -> CompactJws | MalformedToken | None:
+        token = self._get_request_param("id_token")
+        if not token or len(token) > MAX_ID_TOKEN_LENGTH or token.count(".") != 2:
+            return None
+        try:
+            return parse_compact(token)
+        except MalformedToken as exc:
+            return exc
+
+    @staticmethod
+    def _fingerprint_key(parsed: CompactJws | MalformedToken | None) -> str | None:
+        if not isinstance(parsed, CompactJws):
+            return None
+        body = parsed.payload
+        iss, client_id, sub = body.get("iss"), audience_client_id(body), body.get("sub")
+        context = body.get(claims.CONTEXT)
+        context_id = context.get("id") if isinstance(context, dict) else None
+        if not all(isinstance(v, str) and v for v in (iss, client_id, sub, context_id)):
+            return None
+        return fingerprint_key(str(iss), str(client_id), str(sub), str(context_id))
+
     def validate_jwt_format(self) -> CtomMessageLaunch:
         token = self._get_request_param("id_token")
         if not token:
             raise LaunchRefused("The launch carried no id_token.")
         if len(token) > MAX_ID_TOKEN_LENGTH:
             raise LaunchRefused("The launch's id_token is too large.")
-        parts = token.split(".")
-        if len(parts) != 3:
+        if token.count(".") != 2:
             raise LaunchRefused("The launch's id_token is not a signed JWT.")
-        try:
-            header = json.loads(_b64decode(parts[0]))
-            body = json.loads(_b64decode(parts[1]))
-        except (ValueError, binascii.Error) as exc:
-            raise LaunchRefused("The launch's id_token cannot be decoded.") from exc
-        if not isinstance(header, dict) or not isinstance(body, dict):
+        parsed = self._parsed
+        if not isinstance(parsed, CompactJws):
             raise LaunchRefused("The launch's id_token cannot be decoded.")
-        self._jwt = {"header": header, "body": body}
+        self._jws = parsed
+        self._jwt = {"header": parsed.header, "body": parsed.payload}
         return self
 
     def validate_registration(self) -> CtomMessageLaunch:
@@ -168,7 +241,7 @@ class CtomMessageLaunch(MessageLaunch):  # type: ignore[misc]
         client_id = audience_client_id(body)
         if not isinstance(iss, str) or not iss or not client_id:
             raise LaunchRefused("The launch does not say which platform and client it is for.")
-        registration = self._tool_config.find_registration_by_params(iss, client_id)
+        registration = self._tool_config.registry.find(iss, client_id, generation=self._generation)
         if registration is None:
             raise LaunchRefused(
                 "This Canvas developer key is not registered with the tool.",
@@ -188,34 +261,26 @@ class CtomMessageLaunch(MessageLaunch):  # type: ignore[misc]
         kid, alg = header.get("kid"), header.get("alg")
         if not isinstance(kid, str) or not kid or not isinstance(alg, str):
             raise LaunchRefused("The launch's id_token does not name its signing key.")
-        try:
-            key = self._platform_keys.key_for(registration.key_set_url, kid, alg)
-        except PlatformKeyError as exc:
-            raise LaunchRefused(str(exc)) from exc
-        try:
-            verified = jwt.decode(
-                self._get_request_param("id_token"),
-                key,
-                algorithms=[alg],
-                audience=registration.client_id,
-                issuer=registration.issuer,
-                leeway=self._leeway,
-                options={"require": ["exp", "iat", "iss", "aud"]},
-            )
-        except jwt.ExpiredSignatureError as exc:
-            raise LaunchRefused("The launch has expired.") from exc
-        except jwt.ImmatureSignatureError as exc:
-            raise LaunchRefused(
-                "The launch is dated in the future; the platform's clock and ours disagree."
-            ) from exc
-        except jwt.InvalidAudienceError as exc:
-            raise LaunchRefused("The launch is meant for a different tool.") from exc
-        except jwt.InvalidSignatureError as exc:
-            raise LaunchRefused("The launch's signature is not valid.") from exc
-        except jwt.InvalidTokenError as exc:
-            raise LaunchRefused("The launch's id_token is not valid.") from exc
-        # Use the body PyJWT verified, not the one decoded before the signature was checked.
-        self._jwt["body"] = verified
+        checked = self._signature_checked
+        if checked is not None and checked[:3] == (registration, kid, alg):
+            valid = checked[3]
+        else:
+            try:
+                key = self._platform_keys.key_for(registration.key_set_url, kid, alg)
+            except PlatformKeyError as exc:
+                raise LaunchRefused(str(exc)) from exc
+            valid = signature_valid(self._jws, key, alg)
+        if not valid:
+            raise LaunchRefused("The launch's signature is not valid.")
+        problem = check_claims(
+            self._jws.payload,
+            issuer=registration.issuer,
+            audience=registration.client_id,
+            now=time.time(),
+            leeway=self._leeway,
+        )
+        if problem is not None:
+            raise LaunchRefused(_CLAIM_PROBLEMS[problem])
         return self
 
     def validate_nonce(self) -> CtomMessageLaunch:
@@ -265,6 +330,7 @@ class CtomMessageLaunch(MessageLaunch):  # type: ignore[misc]
             registration=self._registration,
             login=self._login,
             state=self._get_request_param("state"),
+            prefetched=self._prefetched,
         )
 
 
@@ -279,7 +345,3 @@ class _ParamsRequest:
 
     def is_secure(self) -> bool:
         return True
-
-
-def _b64decode(segment: str) -> bytes:
-    return base64.urlsafe_b64decode(segment + "=" * (-len(segment) % 4))

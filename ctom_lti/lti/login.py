@@ -16,9 +16,11 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from urllib.parse import urlencode, urlsplit
 
+from ctom_lti.lti.kv import Pending, submit
 from ctom_lti.lti.launch import LaunchRefused
 from ctom_lti.lti.runtime import LtiRuntime
 from ctom_lti.lti.state_store import LoginState, digest
+from ctom_lti.lti.tool_config import CtomRegistration
 
 _FRAME_NAME = re.compile(r"^[A-Za-z0-9_-]{1,64}$")
 _MAX_PARAM = 4096
@@ -92,10 +94,95 @@ class LoginOutcome:
     storage: PlatformStorage | None
 
 
-def begin_login(request: LoginRequest, runtime: LtiRuntime, redirect_uri: str) -> LoginOutcome:
-    """Check the registration, store the login, and build the authentication request.
+class PendingLogin:
+    """A login whose record is on its way to the shared store.
 
-    :raises LaunchRefused: unknown registration or deployment.
+    :attr:`guess` is the outcome built from the locally cached registration while the store
+    answers (None when nothing is cached); :meth:`confirm` reads the store's answer and returns
+    the outcome to send, which is the guess itself unless the registration changed meanwhile.
+    """
+
+    def __init__(
+        self,
+        request: LoginRequest,
+        runtime: LtiRuntime,
+        redirect_uri: str,
+        client_id: str,
+        *,
+        state: str,
+        nonce: str,
+        secret: str | None,
+        pending: Pending,
+    ) -> None:
+        self._request = request
+        self._runtime = runtime
+        self._redirect_uri = redirect_uri
+        self._client_id = client_id
+        self._state = state
+        self._nonce = nonce
+        self._secret = secret
+        self._pending = pending
+        self._guessed_from = runtime.registry.peek(request.iss, client_id)
+        self.guess: LoginOutcome | None = None
+        if self._guessed_from is not None and not _registration_problem(
+            self._guessed_from, request.deployment_id
+        ):
+            self.guess = self._outcome(self._guessed_from)
+
+    def confirm(self) -> LoginOutcome:
+        """The outcome to answer with.
+
+        :raises LaunchRefused: unknown registration or deployment (the stored login is dropped).
+        """
+        _, generation = self._pending.results()
+        registration = self._runtime.registry.find(
+            self._request.iss, self._client_id, generation=generation
+        )
+        if self.guess is not None and registration is self._guessed_from:
+            return self.guess
+        problem = _registration_problem(registration, self._request.deployment_id)
+        if problem is not None:
+            self._runtime.states.forget_login(self._state)
+            raise problem
+        assert registration is not None
+        return self._outcome(registration)
+
+    def _outcome(self, registration: CtomRegistration) -> LoginOutcome:
+        request = self._request
+        storage = None
+        if request.storage_target and self._secret:
+            auth = urlsplit(registration.auth_login_url)
+            storage = PlatformStorage(
+                target=request.storage_target,
+                origin=f"{auth.scheme}://{auth.netloc}",
+                items=(
+                    (f"state-{self._state}", self._secret),
+                    (f"nonce-{self._nonce}", self._nonce),
+                ),
+            )
+        params = {
+            "scope": "openid",
+            "response_type": "id_token",
+            "response_mode": "form_post",
+            "prompt": "none",
+            "client_id": self._client_id,
+            "redirect_uri": self._redirect_uri,
+            "state": self._state,
+            "nonce": self._nonce,
+            "login_hint": request.login_hint,
+        }
+        if request.lti_message_hint:
+            params["lti_message_hint"] = request.lti_message_hint
+        base = registration.auth_login_url
+        auth_url = base + ("&" if "?" in base else "?") + _query(params)
+        return LoginOutcome(auth_url=auth_url, state=self._state, storage=storage)
+
+
+def begin_login(request: LoginRequest, runtime: LtiRuntime, redirect_uri: str) -> PendingLogin:
+    """Store the login (asynchronously) and prepare the authentication request.
+
+    Call :meth:`PendingLogin.confirm` before answering: it raises :class:`LaunchRefused` for an
+    unknown registration or deployment.
     """
     client_id = request.client_id
     if client_id is None:
@@ -103,58 +190,61 @@ def begin_login(request: LoginRequest, runtime: LtiRuntime, redirect_uri: str) -
         if len(clients) != 1:
             raise LaunchRefused("The login request does not say which Canvas developer key it is.")
         client_id = clients[0]
-    registration = runtime.registry.find(request.iss, client_id)
+    state = secrets.token_urlsafe(24)
+    nonce = secrets.token_urlsafe(24)
+    secret = secrets.token_urlsafe(24) if request.storage_target else None
+    record = LoginState(
+        nonce=nonce,
+        issuer=request.iss,
+        client_id=client_id,
+        deployment_id=request.deployment_id,
+        created=time.time(),
+        # The state check in platform storage must prove this browser made the login, so the
+        # value stored there is a secret only this page and Canvas's storage ever see.
+        storage_secret_hash=digest(secret) if secret else None,
+    )
+    # Store the login and read the registrations' generation in one round trip, started now and
+    # read in ``confirm``; the record is dropped again if the registration turns out unknown.
+    pending = submit(
+        [runtime.states.save_login_op(state, record), runtime.registry.generation_op()]
+    )
+    return PendingLogin(
+        request,
+        runtime,
+        redirect_uri,
+        client_id,
+        state=state,
+        nonce=nonce,
+        secret=secret,
+        pending=pending,
+    )
+
+
+def _registration_problem(
+    registration: CtomRegistration | None, deployment_id: str | None
+) -> LaunchRefused | None:
     if registration is None:
-        raise LaunchRefused(
+        return LaunchRefused(
             "This Canvas developer key is not registered with the tool.",
             hint="Ask your Canvas administrator to register it with `ctom-lti platform add` "
             "(see lti_config/README.md).",
         )
-    if request.deployment_id is not None and request.deployment_id not in registration.deployments:
-        raise LaunchRefused(
+    if deployment_id is not None and deployment_id not in registration.deployments:
+        return LaunchRefused(
             "This deployment of the tool is not registered.",
             hint="Ask your Canvas administrator to add the deployment id with `ctom-lti platform "
             "add ... --deployment-id ID`.",
         )
-    state = secrets.token_urlsafe(24)
-    nonce = secrets.token_urlsafe(24)
-    storage = None
-    secret_hash = None
-    if request.storage_target:
-        # The state check in platform storage must prove this browser made the login, so the
-        # stored value is a secret that only this page and Canvas's storage ever see.
-        secret = secrets.token_urlsafe(24)
-        secret_hash = digest(secret)
-        auth = urlsplit(registration.auth_login_url)
-        storage = PlatformStorage(
-            target=request.storage_target,
-            origin=f"{auth.scheme}://{auth.netloc}",
-            items=((f"state-{state}", secret), (f"nonce-{nonce}", nonce)),
-        )
-    runtime.states.save_login(
-        state,
-        LoginState(
-            nonce=nonce,
-            issuer=request.iss,
-            client_id=client_id,
-            deployment_id=request.deployment_id,
-            created=time.time(),
-            storage_secret_hash=secret_hash,
-        ),
+    return None
+
+
+_UNRESERVED = re.compile(r"[A-Za-z0-9._~-]*")
+
+
+def _query(params: Mapping[str, str]) -> str:
+    # urlencode quotes character by character; state, nonce and Canvas's hints are unreserved
+    # characters already, and a login is hot enough for that to show.
+    return "&".join(
+        f"{name}={value}" if _UNRESERVED.fullmatch(value) else urlencode({name: value})
+        for name, value in params.items()
     )
-    params = {
-        "scope": "openid",
-        "response_type": "id_token",
-        "response_mode": "form_post",
-        "prompt": "none",
-        "client_id": client_id,
-        "redirect_uri": redirect_uri,
-        "state": state,
-        "nonce": nonce,
-        "login_hint": request.login_hint,
-    }
-    if request.lti_message_hint:
-        params["lti_message_hint"] = request.lti_message_hint
-    base = registration.auth_login_url
-    auth_url = base + ("&" if "?" in base else "?") + urlencode(params)
-    return LoginOutcome(auth_url=auth_url, state=state, storage=storage)

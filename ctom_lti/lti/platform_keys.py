@@ -90,6 +90,14 @@ class PlatformKeys:
             raise PlatformKeyError("The launch's signing algorithm does not match its key.")
         return key
 
+    def cached(self, url: str, kid: str, alg: str) -> Any | None:
+        """The key if this process already holds it (fresh), else None; never fetches."""
+        key_set = self._sets.get(url)
+        if key_set is None or time.monotonic() - key_set.fetched > self._ttl:
+            return None
+        found = key_set.keys.get(kid)
+        return found[1] if found is not None and found[0] == alg else None
+
     def _may_refetch(self, key_set: _KeySet, kid: str, now: float) -> bool:
         seen_unknown = key_set.unknown.get(kid)
         if seen_unknown is not None and now - seen_unknown < self._unknown_ttl:

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import date
 from typing import Any
@@ -60,18 +61,33 @@ def fingerprint(platform_id: int, ctx: LaunchContext, today: date) -> str:
     return hashlib.sha256(json.dumps(material).encode()).hexdigest()
 
 
-def _cache_key(platform_id: int, ctx: LaunchContext) -> str:
-    who = f"{platform_id}\n{ctx.sub}\n{ctx.context_id}".encode()
+def fingerprint_key(issuer: str, client_id: str, sub: str, context_id: str) -> str:
+    """Where the fingerprint of a person's launches in one course is kept.
+
+    Built from claims alone, so a launch can read it together with its other reads before the
+    registration's database id is known (the fingerprint itself includes that id).
+    """
+    who = f"{issuer}\n{client_id}\n{sub}\n{context_id}".encode()
     return "fp:" + hashlib.sha256(who).hexdigest()
 
 
 def record_launch(
-    engine: Engine, cache: KeyValueStore, platform_id: int, ctx: LaunchContext, today: date
+    engine: Engine,
+    cache: KeyValueStore,
+    platform_id: int,
+    ctx: LaunchContext,
+    today: date,
+    *,
+    prefetched: Mapping[str, str | None] | None = None,
 ) -> LaunchRecord:
-    """Upsert the person, cohort, memberships and mentor scope of a validated launch."""
-    key = _cache_key(platform_id, ctx)
+    """Upsert the person, cohort, memberships and mentor scope of a validated launch.
+
+    :param prefetched: cache values the caller already read (by key), e.g. batched with the
+        launch's first reads.
+    """
+    key = fingerprint_key(ctx.issuer, ctx.client_id, ctx.sub, ctx.context_id)
     print_ = fingerprint(platform_id, ctx, today)
-    cached = cache.get(key)
+    cached = prefetched[key] if prefetched is not None and key in prefetched else cache.get(key)
     if cached is not None:
         data = json.loads(cached)
         if data.get("fp") == print_:

@@ -7,14 +7,13 @@ app can be built before forking workers.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Any
 
 from flask import Flask, current_app
 
 from ctom_lti.db import get_engine
 from ctom_lti.lti.http import TimeoutSession, make_http_session
 from ctom_lti.lti.keys import Keyring, get_keyring
-from ctom_lti.lti.kv import DatabaseStore, KeyValueStore, RedisStore
+from ctom_lti.lti.kv import DatabaseStore, KeyValueStore, RedisCommands, RedisStore
 from ctom_lti.lti.models import CacheRecord, LaunchStateRecord, ServiceTokenRecord, SessionRecord
 from ctom_lti.lti.platform_keys import PlatformKeys
 from ctom_lti.lti.service_connector import CtomServiceConnector
@@ -47,12 +46,12 @@ def build_runtime(app: Flask) -> LtiRuntime:
     redis_url = cfg.get("REDIS_URL")
     stores: dict[str, KeyValueStore]
     if redis_url:
-        import redis
-
-        client: Any = redis.Redis.from_url(
+        commands = RedisCommands(
             redis_url, socket_timeout=5, socket_connect_timeout=5, health_check_interval=30
         )
-        stores = {name: RedisStore(client, name) for name in ("state", "session", "cache", "token")}
+        stores = {
+            name: RedisStore(commands, name) for name in ("state", "session", "cache", "token")
+        }
         backend = "redis"
     else:
         engine = get_engine(app)

@@ -20,13 +20,13 @@ import secrets
 import time
 from typing import Any
 
-from flask import Flask, Request, Response
+from flask import Flask, Request, Response, request
 from flask.sessions import SessionInterface, SessionMixin
 from werkzeug.datastructures import CallbackDict
 from werkzeug.exceptions import HTTPException
 
 from ctom_lti.lti.cookies import cookie_options
-from ctom_lti.lti.kv import KeyValueStore
+from ctom_lti.lti.kv import KeyValueStore, Op, batch
 
 #: Name of the query parameter / form field carrying the session token in cookieless mode.
 TOKEN_PARAM = "lt"  # noqa: S105 - a parameter name, not a secret
@@ -94,9 +94,14 @@ class ServerSession(CallbackDict[str, Any], SessionMixin):
 class ServerSessionInterface(SessionInterface):
     """Flask session interface over a :class:`KeyValueStore`."""
 
-    def __init__(self, store: KeyValueStore, lifetime: int) -> None:
+    def __init__(
+        self, store: KeyValueStore, lifetime: int, *, unread_paths: frozenset[str] = frozenset()
+    ) -> None:
         self.store = store
         self.lifetime = lifetime
+        #: Paths that never use session data (login, launch, key set): the id is noted, so a
+        #: launch can retire the old session, but nothing is read.
+        self.unread_paths = unread_paths
 
     def open_session(self, app: Flask, request: Request) -> ServerSession:
         static = app.static_url_path
@@ -105,6 +110,8 @@ class ServerSessionInterface(SessionInterface):
         sid, from_token = self._incoming_sid(app, request)
         if sid is None:
             return ServerSession()
+        if request.path in self.unread_paths:
+            return ServerSession(sid=sid, from_token=from_token)
         raw = self.store.get(_hash(sid))
         if raw is None:
             return ServerSession()
@@ -133,20 +140,19 @@ class ServerSessionInterface(SessionInterface):
         assert isinstance(session, ServerSession)
         if session.accessed:
             response.vary.add("Cookie")
+        ops = []
         if session.replaced_sid:
-            self.store.delete(_hash(session.replaced_sid))
+            ops.append(Op(self.store, "delete", _hash(session.replaced_sid)))
+        remaining = int(session.get(_EXPIRES, 0)) - int(time.time())
+        # Only launches create sessions (``start``); nothing else is ever stored.
+        if session.sid and session.modified and remaining > 0:
+            data = json.dumps(dict(session), separators=(",", ":"))
+            ops.append(Op(self.store, "put", _hash(session.sid), data, remaining))
+        if ops:
+            batch(ops)
         if not session.sid:
-            return  # only launches create sessions; nothing else is ever stored
-        if session.modified:
-            remaining = int(session.get(_EXPIRES, 0)) - int(time.time())
-            if remaining <= 0:
-                return
-            self.store.put(
-                _hash(session.sid), json.dumps(dict(session), separators=(",", ":")), remaining
-            )
+            return
         if session.new and not session.token_mode:
-            from flask import request
-
             response.set_cookie(
                 self.get_cookie_name(app),
                 session.sid,

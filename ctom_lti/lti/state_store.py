@@ -11,10 +11,10 @@ from __future__ import annotations
 import hashlib
 import json
 import time
-from dataclasses import asdict, dataclass
+from dataclasses import dataclass
 from typing import Any
 
-from ctom_lti.lti.kv import KeyValueStore
+from ctom_lti.lti.kv import KeyValueStore, Op, batch
 
 
 def _key(kind: str, secret: str) -> str:
@@ -47,18 +47,39 @@ class LaunchStateStore:
         self._store = store
         self._ttl = ttl
 
-    def save_login(self, state: str, record: LoginState) -> None:
-        self._store.put(_key("state", state), json.dumps(asdict(record)), self._ttl)
+    def save_login_op(self, state: str, record: LoginState) -> Op:
+        """The write that stores ``record`` for ``state`` (run it with :func:`kv.batch`)."""
+        data = {
+            "nonce": record.nonce,
+            "issuer": record.issuer,
+            "client_id": record.client_id,
+            "deployment_id": record.deployment_id,
+            "created": record.created,
+            "storage_secret_hash": record.storage_secret_hash,
+        }
+        return Op(self._store, "put", _key("state", state), json.dumps(data), self._ttl)
 
-    def take_login(self, state: str) -> LoginState | None:
-        """Return and forget the login for ``state`` (None if unknown, used or expired)."""
-        raw = self._store.take(_key("state", state))
+    def save_login(self, state: str, record: LoginState) -> None:
+        batch([self.save_login_op(state, record)])
+
+    def forget_login(self, state: str) -> None:
+        self._store.delete(_key("state", state))
+
+    def take_login_op(self, state: str) -> Op:
+        """The read that takes the login record for ``state``; decode with :meth:`decode_login`."""
+        return Op(self._store, "take", _key("state", state))
+
+    def decode_login(self, raw: str | None) -> LoginState | None:
         if raw is None:
             return None
         data = json.loads(raw)
         if time.time() - float(data.get("created", 0)) > self._ttl:
             return None
         return LoginState(**data)
+
+    def take_login(self, state: str) -> LoginState | None:
+        """Return and forget the login for ``state`` (None if unknown, used or expired)."""
+        return self.decode_login(batch([self.take_login_op(state)])[0])
 
     def save_continuation(self, token: str, payload: dict[str, Any], ttl: int = 120) -> None:
         self._store.put(_key("cont", token), json.dumps(payload), ttl)

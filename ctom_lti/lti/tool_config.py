@@ -29,7 +29,7 @@ from sqlalchemy import Engine, select
 from sqlalchemy.exc import SQLAlchemyError
 
 from ctom_lti.lti.keys import Keyring
-from ctom_lti.lti.kv import FOREVER, KeyValueStore
+from ctom_lti.lti.kv import FOREVER, KeyValueStore, Op
 from ctom_lti.models import Deployment, Platform
 
 _GENERATION_KEY = "registrations-generation"
@@ -99,8 +99,12 @@ class CtomRegistration(Registration):  # type: ignore[misc]
 @dataclass
 class _Entry:
     registration: CtomRegistration
-    generation: str | None
+    generation: object
     loaded: float
+
+
+#: "Not read yet" marker for :meth:`Registry.find`'s ``generation``.
+_UNREAD = object()
 
 
 class Registry:
@@ -117,9 +121,20 @@ class Registry:
         self._origins: tuple[float, tuple[str, ...]] = (0.0, ())
         self._lock = threading.Lock()
 
-    def find(self, issuer: str, client_id: str) -> CtomRegistration | None:
-        """The registration for ``(issuer, client_id)``, or None."""
-        generation = self._shared.get(_GENERATION_KEY)
+    def generation_op(self) -> Op:
+        """The read of the shared generation stamp, to batch with other reads (see ``find``)."""
+        return Op(self._shared, "get", _GENERATION_KEY)
+
+    def find(
+        self, issuer: str, client_id: str, *, generation: str | object | None = _UNREAD
+    ) -> CtomRegistration | None:
+        """The registration for ``(issuer, client_id)``, or None.
+
+        :param generation: the generation stamp if the caller already read it (batched with its
+            own reads, saving a round trip); otherwise it is read here.
+        """
+        if generation is _UNREAD:
+            generation = self._shared.get(_GENERATION_KEY)
         entry = self._entries.get((issuer, client_id))
         now = time.monotonic()
         if entry is not None and entry.generation == generation and now - entry.loaded < self._ttl:
@@ -131,6 +146,17 @@ class Registry:
             else:
                 self._entries[(issuer, client_id)] = _Entry(registration, generation, now)
         return registration
+
+    def peek(self, issuer: str, client_id: str) -> CtomRegistration | None:
+        """The cached registration, if any, *without* checking the generation.
+
+        Only for work done while the generation is being read: the caller must confirm with
+        :meth:`find` (which returns this same object when it is still current).
+        """
+        entry = self._entries.get((issuer, client_id))
+        if entry is None or time.monotonic() - entry.loaded >= self._ttl:
+            return None
+        return entry.registration
 
     def client_ids(self, issuer: str) -> list[str]:
         """Client ids registered for ``issuer`` (for logins that omit ``client_id``)."""
@@ -211,6 +237,10 @@ class DbToolConf(ToolConfAbstract):  # type: ignore[misc]
 
     def __init__(self, registry: Registry) -> None:
         self._registry = registry
+
+    @property
+    def registry(self) -> Registry:
+        return self._registry
 
     def check_iss_has_one_client(self, iss: str) -> bool:
         return False

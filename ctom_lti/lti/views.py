@@ -9,7 +9,7 @@ from flask import (
     Blueprint,
     current_app,
     make_response,
-    redirect,
+    render_template,
     request,
     session,
     url_for,
@@ -19,7 +19,7 @@ from werkzeug.wrappers import Response
 from ctom_lti.curriculum import load_curriculum
 from ctom_lti.db import get_engine
 from ctom_lti.errors import BadRequest, Forbidden
-from ctom_lti.lti import flow
+from ctom_lti.lti import flow, pages
 from ctom_lti.lti.access import require_launch
 from ctom_lti.lti.config_json import LAUNCH_PATH, developer_key_config
 from ctom_lti.lti.cookies import cookie_options
@@ -33,7 +33,7 @@ from ctom_lti.lti.deep_linking import (
     select_items,
 )
 from ctom_lti.lti.launch import LaunchRefused
-from ctom_lti.lti.login import LoginRequest, begin_login
+from ctom_lti.lti.login import LoginOutcome, LoginRequest, begin_login
 from ctom_lti.lti.runtime import get_runtime
 from ctom_lti.lti.services import registration_for
 from ctom_lti.lti.sessions import ServerSession
@@ -59,11 +59,16 @@ def _settings() -> flow.Settings:
     )
 
 
-def _render_static(template: str, **values: object) -> Response:
-    # The login and launch pages are hot: render straight from the Jinja environment, skipping
-    # context processors (CSRF, flashes) the pages do not use.
-    html = current_app.jinja_env.get_template(template).render(**values)
-    response = make_response(html)
+def _page(html: str) -> Response:
+    response = current_app.response_class(html, mimetype="text/html")
+    response.headers["Cache-Control"] = "no-store"
+    return response
+
+
+def _redirect(location: str) -> Response:
+    # A bare 302: the launch path is hot and nobody reads the HTML body werkzeug would add.
+    response = current_app.response_class(status=302)
+    response.headers["Location"] = location
     response.headers["Cache-Control"] = "no-store"
     return response
 
@@ -71,23 +76,34 @@ def _render_static(template: str, **values: object) -> Response:
 @bp.route("/lti/login", methods=["GET", "POST"])
 def login() -> Response:
     params = request.form if request.method == "POST" else request.args
-    outcome = begin_login(
+    pending = begin_login(
         LoginRequest.from_params(params), get_runtime(), _base_url() + LAUNCH_PATH
     )
+    # Build the answer while the shared store records the login, then confirm.
+    guess = pending.guess
+    response = _login_response(guess) if guess is not None else None
+    outcome = pending.confirm()
+    if outcome is not guess or response is None:
+        response = _login_response(outcome)
+    return response
+
+
+def _login_response(outcome: LoginOutcome) -> Response:
     if outcome.storage is not None:
-        response = _render_static(
-            "lti/login_storage.html",
-            config={
-                "auth": outcome.auth_url,
-                "target": outcome.storage.target,
-                "origin": outcome.storage.origin,
-                "items": outcome.storage.items,
-            },
-            auth_url=outcome.auth_url,
+        response = _page(
+            pages.render(
+                "login_storage.html",
+                config={
+                    "auth": outcome.auth_url,
+                    "target": outcome.storage.target,
+                    "origin": outcome.storage.origin,
+                    "items": outcome.storage.items,
+                },
+                auth_url=outcome.auth_url,
+            )
         )
     else:
-        response = redirect(outcome.auth_url)
-        response.headers["Cache-Control"] = "no-store"
+        response = _redirect(outcome.auth_url)
     response.set_cookie(
         flow.STATE_COOKIE_PREFIX + outcome.state,
         outcome.state,
@@ -109,16 +125,21 @@ def launch() -> Response:
     validated = flow.validate(form, runtime, settings)
     parked = flow.bind_browser(validated, form, request.cookies, runtime)
     if parked is not None:
-        return _render_static(
-            "lti/launch_storage.html",
-            config={
-                "target": parked.target,
-                "origin": parked.origin,
-                "key": f"state-{parked.state}",
-                "forget": [f"state-{parked.state}", f"nonce-{validated.login.nonce}"],
-                "token": parked.token,
-                "action": url_for("lti.launch_continue"),
-            },
+        action = url_for("lti.launch_continue")
+        return _page(
+            pages.render(
+                "launch_storage.html",
+                config={
+                    "target": parked.target,
+                    "origin": parked.origin,
+                    "key": f"state-{parked.state}",
+                    "forget": [f"state-{parked.state}", f"nonce-{validated.login.nonce}"],
+                    "token": parked.token,
+                    "action": action,
+                },
+                action=action,
+                token=parked.token,
+            )
         )
     finished = flow.finish(
         validated.body,
@@ -127,6 +148,7 @@ def launch() -> Response:
         get_engine(),
         settings,
         token_mode=False,
+        prefetched=validated.prefetched,
     )
     response = _start_session(finished, settings)
     response.delete_cookie(
@@ -160,9 +182,7 @@ def _start_session(finished: flow.Finished, settings: flow.Settings) -> Response
         url = tool_url("lti.deep_link", cohort_id=finished.cohort_id)
     else:
         url = add_token(_landing_url(finished))
-    response = redirect(url)
-    response.headers["Cache-Control"] = "no-store"
-    return response
+    return _redirect(url)
 
 
 def _landing_url(finished: flow.Finished) -> str:
@@ -233,7 +253,11 @@ def deep_link_submit(cohort_id: int) -> tuple[str, int] | Response:
     assert isinstance(current, ServerSession)
     # A deep-linking request is answered once; the session stays for the cohort's pages.
     current["launch"] = {**current["launch"], "dl": None}
-    return _render_static("lti/deep_link_return.html", return_url=settings.return_url, jwt=token)
+    response = make_response(
+        render_template("lti/deep_link_return.html", return_url=settings.return_url, jwt=token)
+    )
+    response.headers["Cache-Control"] = "no-store"
+    return response
 
 
 def _render_picker(
@@ -243,8 +267,6 @@ def _render_picker(
     chosen: tuple[str, ...],
     status: int,
 ) -> tuple[str, int]:
-    from flask import render_template
-
     items = picker_items(load_curriculum())
     groups: dict[str, list[object]] = {}
     for item in items:

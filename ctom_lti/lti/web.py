@@ -41,21 +41,31 @@ def session_field() -> Markup:
     return Markup('<input type="hidden" name="{}" value="{}">').format(TOKEN_PARAM, escape(token))
 
 
-def frame_ancestors(app: Flask) -> str:
+def frame_ancestors(origins: tuple[str, ...], configured: str) -> str:
     """The CSP ``frame-ancestors`` source list: registered platforms plus configured hosts."""
-    sources = ["'self'", *get_runtime(app).registry.platform_origins()]
-    sources += str(app.config.get("LTI_FRAME_ANCESTORS") or "").split()
+    sources = ["'self'", *origins, *configured.split()]
     return " ".join(dict.fromkeys(sources))
 
 
 def install_security_headers(app: Flask) -> None:
     """Add the headers every response needs (framing by Canvas only, no Referer leaks)."""
+    registry = get_runtime(app).registry
+    cached: dict[tuple[str, ...], str] = {}
 
     @app.after_request
     def _headers(response: Response) -> Response:
+        headers = response.headers
         # The session token can travel in URLs; never let it leave in a Referer.
-        response.headers["Referrer-Policy"] = "no-referrer"
-        response.headers.setdefault("X-Content-Type-Options", "nosniff")
+        headers["Referrer-Policy"] = "no-referrer"
+        headers.setdefault("X-Content-Type-Options", "nosniff")
         # Canvas frames the tool, so no X-Frame-Options; CSP says who may frame it.
-        response.headers["Content-Security-Policy"] = "frame-ancestors " + frame_ancestors(app)
+        origins = registry.platform_origins()
+        policy = cached.get(origins)
+        if policy is None:
+            cached.clear()
+            policy = "frame-ancestors " + frame_ancestors(
+                origins, str(app.config.get("LTI_FRAME_ANCESTORS") or "")
+            )
+            cached[origins] = policy
+        headers["Content-Security-Policy"] = policy
         return response

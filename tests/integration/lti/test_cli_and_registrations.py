@@ -23,18 +23,26 @@ from tests.lti_support import TestPlatform
 TOKEN = "7~s3cr3t-canvas-token-value"
 
 
-def cli(app: Flask, *args: str, input: str | None = None, env: dict[str, str] | None = None) -> Result:
+def cli(
+    app: Flask, *args: str, input: str | None = None, env: dict[str, str] | None = None
+) -> Result:
     return app.test_cli_runner().invoke(main, list(args), input=input, env=env)
 
 
 def add_args(platform: TestPlatform, client_id: str = CLIENT_ID, *extra: str) -> list[str]:
     return [
-        "platform", "add",
-        "--issuer", platform.issuer,
-        "--client-id", client_id,
-        "--auth-login-url", platform.auth_login_url,
-        "--auth-token-url", platform.token_url,
-        "--key-set-url", platform.jwks_url,
+        "platform",
+        "add",
+        "--issuer",
+        platform.issuer,
+        "--client-id",
+        client_id,
+        "--auth-login-url",
+        platform.auth_login_url,
+        "--auth-token-url",
+        platform.token_url,
+        "--key-set-url",
+        platform.jwks_url,
         *extra,
     ]
 
@@ -44,8 +52,18 @@ def test_platform_add_stores_the_token_encrypted_and_never_prints_it(
 ) -> None:
     result = cli(
         app,
-        *add_args(test_platform, CLIENT_ID, "--deployment-id", "1:a", "--deployment-id", "2:b",
-                  "--canvas-url", "https://school.instructure.com/", "--name", "Kern County"),
+        *add_args(
+            test_platform,
+            CLIENT_ID,
+            "--deployment-id",
+            "1:a",
+            "--deployment-id",
+            "2:b",
+            "--canvas-url",
+            "https://school.instructure.com/",
+            "--name",
+            "Kern County",
+        ),
         input=TOKEN + "\n",
     )
     assert result.exit_code == 0, result.output
@@ -71,7 +89,8 @@ def test_platform_add_stores_the_token_encrypted_and_never_prints_it(
 
 def test_token_from_the_environment(app: Flask, test_platform: TestPlatform) -> None:
     result = cli(
-        app, *add_args(test_platform, CLIENT_ID, "--canvas-url", "https://c.example"),
+        app,
+        *add_args(test_platform, CLIENT_ID, "--canvas-url", "https://c.example"),
         env={"CTOM_CANVAS_TOKEN": TOKEN},
     )
     assert result.exit_code == 0
@@ -81,7 +100,9 @@ def test_token_from_the_environment(app: Flask, test_platform: TestPlatform) -> 
 
 def test_add_again_updates_and_adds_deployments(app: Flask, test_platform: TestPlatform) -> None:
     assert cli(app, *add_args(test_platform, CLIENT_ID, "--deployment-id", "1:a")).exit_code == 0
-    again = cli(app, *add_args(test_platform, CLIENT_ID, "--deployment-id", "1:a", "--deployment-id", "3:c"))
+    again = cli(
+        app, *add_args(test_platform, CLIENT_ID, "--deployment-id", "1:a", "--deployment-id", "3:c")
+    )
     assert again.exit_code == 0
     assert "Updated platform" in again.output
     assert "Added deployment ids: 3:c" in again.output
@@ -101,23 +122,42 @@ def test_remove_stops_launches_at_once_in_running_workers(
 ) -> None:
     assert lti.launch("candidate").status_code == 302  # the worker now caches the registration
     admin_process = create_app(app_config)  # the CLI runs in another process
-    refused = cli(admin_process, "platform", "remove", "--issuer", lti.reg.issuer, "--client-id", CLIENT_ID)
+    refused = cli(
+        admin_process, "platform", "remove", "--issuer", lti.reg.issuer, "--client-id", CLIENT_ID
+    )
     assert refused.exit_code != 0
     assert "1 people have launched" in refused.output
     dropped = cli(
-        admin_process, "platform", "remove", "--issuer", lti.reg.issuer, "--client-id", CLIENT_ID,
-        "--deployment-id", DEPLOYMENT_ID,
+        admin_process,
+        "platform",
+        "remove",
+        "--issuer",
+        lti.reg.issuer,
+        "--client-id",
+        CLIENT_ID,
+        "--deployment-id",
+        DEPLOYMENT_ID,
     )
     assert dropped.exit_code == 0, dropped.output
     response = lti.client.post(
         "/lti/login",
-        data={"iss": lti.reg.issuer, "login_hint": "h", "client_id": CLIENT_ID,
-              "deployment_id": DEPLOYMENT_ID},
+        data={
+            "iss": lti.reg.issuer,
+            "login_hint": "h",
+            "client_id": CLIENT_ID,
+            "deployment_id": DEPLOYMENT_ID,
+        },
     )
     assert response.status_code == 400
     assert "deployment of the tool is not registered" in response.get_data(as_text=True)
     gone = cli(
-        admin_process, "platform", "remove", "--issuer", lti.reg.issuer, "--client-id", CLIENT_ID,
+        admin_process,
+        "platform",
+        "remove",
+        "--issuer",
+        lti.reg.issuer,
+        "--client-id",
+        CLIENT_ID,
         "--delete-people",
     )
     assert gone.exit_code == 0

@@ -22,7 +22,9 @@ def tool_key(app: Flask) -> str:
 
 
 def open_picker(lti: LaunchActions, placement: str) -> str:
-    response = lti.launch("instructor", message_type=claims.DEEP_LINKING_REQUEST, placement=placement)
+    response = lti.launch(
+        "instructor", message_type=claims.DEEP_LINKING_REQUEST, placement=placement
+    )
     assert response.status_code == 302
     assert response.headers["Location"].endswith("/deep-link")
     return response.headers["Location"]
@@ -55,9 +57,14 @@ def test_link_selection_returns_signed_content_items(
     items = message["https://purl.imsglobal.org/spec/lti-dl/claim/content_items"]
     assert [(i["title"], i["custom"]) for i in items] == [
         ("CTO Mentor home", {"ctom_page": "home"}),
-        ("Reflection: Infrastructure", {"ctom_page": "reflection", "principle_key": "infrastructure"}),
+        (
+            "Reflection: Infrastructure",
+            {"ctom_page": "reflection", "principle_key": "infrastructure"},
+        ),
     ]
-    assert all(i["type"] == "ltiResourceLink" and i["url"] == "http://localhost/lti/launch" for i in items)
+    assert all(
+        i["type"] == "ltiResourceLink" and i["url"] == "http://localhost/lti/launch" for i in items
+    )
     # The request is answered once.
     assert client.get(url).status_code == 403
 
@@ -94,7 +101,9 @@ def test_picker_needs_a_deep_linking_launch(client: FlaskClient, lti: LaunchActi
     assert "add content" in response.get_data(as_text=True)
 
 
-def test_a_placed_reflection_link_lands_on_its_page(client: FlaskClient, lti: LaunchActions) -> None:
+def test_a_placed_reflection_link_lands_on_its_page(
+    client: FlaskClient, lti: LaunchActions
+) -> None:
     response = lti.launch(
         "candidate", custom={"ctom_page": "reflection", "principle_key": "infrastructure"}
     )

@@ -57,13 +57,17 @@ def test_tampered_roles_claim(app: Flask, lti: LaunchActions) -> None:
 def test_unknown_kid_is_refetched_once_then_refused(app: Flask, lti: LaunchActions) -> None:
     lti.platform.jwks_requests = 0
     login = lti.login()
-    token = lti.platform.sign(lti.claims("candidate", login), kid="2099-01-01T00:00:00Z", key=_OTHER_KEY)
+    token = lti.platform.sign(
+        lti.claims("candidate", login), kid="2099-01-01T00:00:00Z", key=_OTHER_KEY
+    )
     assert_refused(app, lti.post_launch(token, login.state), 400, "does not publish")
     # The first lookup fetched the key set; an unknown kid in a just-fetched set is not refetched.
     assert lti.platform.jwks_requests == 1
     # A later launch with the same unknown kid does not make the tool refetch again.
     login = lti.login()
-    token = lti.platform.sign(lti.claims("candidate", login), kid="2099-01-01T00:00:00Z", key=_OTHER_KEY)
+    token = lti.platform.sign(
+        lti.claims("candidate", login), kid="2099-01-01T00:00:00Z", key=_OTHER_KEY
+    )
     assert_refused(app, lti.post_launch(token, login.state), 400, "does not publish")
     assert lti.platform.jwks_requests == 1
 
@@ -151,7 +155,9 @@ def test_unknown_issuer_in_the_token(app: Flask, lti: LaunchActions) -> None:
     login = lti.login()
     body = lti.claims("candidate", login)
     body["iss"] = "https://evil.example"
-    assert_refused(app, lti.post_launch(lti.platform.sign(body), login.state), 400, "not registered")
+    assert_refused(
+        app, lti.post_launch(lti.platform.sign(body), login.state), 400, "not registered"
+    )
 
 
 def test_unknown_deployment_in_the_token(app: Flask, lti: LaunchActions) -> None:
@@ -162,7 +168,9 @@ def test_unknown_deployment_in_the_token(app: Flask, lti: LaunchActions) -> None
     assert_refused(app, response, 400, "deployment of the tool is not registered")
 
 
-def test_deployment_differs_from_the_login(app: Flask, lti: LaunchActions, test_platform: TestPlatform) -> None:
+def test_deployment_differs_from_the_login(
+    app: Flask, lti: LaunchActions, test_platform: TestPlatform
+) -> None:
     register(app, test_platform, deployment_ids=(lti.reg.deployment_id, "6:second"))
     login = lti.login()
     body = lti.claims("candidate", login)
@@ -265,7 +273,9 @@ def test_hs256_token_with_a_known_kid(app: Flask, lti: LaunchActions) -> None:
 
     login = lti.login()
     token = jwt.encode(
-        lti.claims("candidate", login), "s" * 64, algorithm="HS256",
+        lti.claims("candidate", login),
+        "s" * 64,
+        algorithm="HS256",
         headers={"kid": lti.platform.current_kid},
     )
     assert_refused(app, lti.post_launch(token, login.state), 400, "not accepted")
@@ -279,7 +289,9 @@ def test_hs256_token_with_a_known_kid(app: Flask, lti: LaunchActions) -> None:
         ("LtiSubmissionReviewRequest", "cannot handle this kind of launch"),
     ],
 )
-def test_unsupported_message_types(app: Flask, lti: LaunchActions, message_type: str, says: str) -> None:
+def test_unsupported_message_types(
+    app: Flask, lti: LaunchActions, message_type: str, says: str
+) -> None:
     login = lti.login()
     body = lti.claims("candidate", login)
     body[claims.MESSAGE_TYPE] = message_type
@@ -297,15 +309,23 @@ def test_launch_outside_a_course(app: Flask, lti: LaunchActions) -> None:
     login = lti.login()
     body = lti.claims("admin", login)
     del body[claims.CONTEXT]
-    assert_refused(app, lti.post_launch(lti.platform.sign(body), login.state), 400, "did not come from a course")
+    assert_refused(
+        app,
+        lti.post_launch(lti.platform.sign(body), login.state),
+        400,
+        "did not come from a course",
+    )
 
 
 def test_platform_reports_an_oidc_error(app: Flask, lti: LaunchActions) -> None:
     login = lti.login()
     response = lti.client.post(
         "/lti/launch",
-        data={"error": "login_required", "error_description": "Must have an active user session",
-              "state": login.state},
+        data={
+            "error": "login_required",
+            "error_description": "Must have an active user session",
+            "state": login.state,
+        },
     )
     assert_refused(app, response, 400, "Must have an active user session")
 

@@ -1,4 +1,4 @@
-"""Launches that should work: every role, repeat launches, several Canvas instances, key rotation."""
+"""Launches that should work: every role, repeats, several Canvas instances, key rotation."""
 
 from __future__ import annotations
 
@@ -20,10 +20,15 @@ from tests.lti_support import TestPlatform
 def rows(app: Flask) -> dict[str, Any]:
     with session_scope(app) as s:
         return {
-            "people": [(p.sub, p.name, p.email, p.canvas_user_id) for p in s.scalars(select(Person))],
-            "cohorts": [(c.context_id, c.title, c.canvas_course_id) for c in s.scalars(select(Cohort))],
+            "people": [
+                (p.sub, p.name, p.email, p.canvas_user_id) for p in s.scalars(select(Person))
+            ],
+            "cohorts": [
+                (c.context_id, c.title, c.canvas_course_id) for c in s.scalars(select(Cohort))
+            ],
             "memberships": sorted(
-                (m.person.sub, m.role, m.status, m.canvas_roles) for m in s.scalars(select(Membership))
+                (m.person.sub, m.role, m.status, m.canvas_roles)
+                for m in s.scalars(select(Membership))
             ),
         }
 
@@ -39,7 +44,7 @@ def rows(app: Flask) -> dict[str, Any]:
         ("admin", "admin", "People who have opened CTO Mentor"),
     ],
 )
-def test_each_role_lands_on_its_home_page(
+def test_each_role_lands_on_its_home_page(  # noqa: PLR0917 - pytest passes parameters so
     app: Flask, client: FlaskClient, lti: LaunchActions, kind: str, role: str, shown: str
 ) -> None:
     response = lti.launch(kind, sub=f"sub-{kind}")
@@ -62,7 +67,10 @@ def test_repeat_launches_are_idempotent_and_pick_up_changes(app: Flask, lti: Lau
     for _ in range(3):
         assert lti.launch("candidate", sub="sub-1").status_code == 302
     assert stored_counts(app) | {"sessions": 0} == {
-        "people": 1, "cohorts": 1, "memberships": 1, "sessions": 0,
+        "people": 1,
+        "cohorts": 1,
+        "memberships": 1,
+        "sessions": 0,
     }
     login = lti.login()
     body = lti.claims("candidate", login, sub="sub-1")
@@ -84,7 +92,9 @@ def test_lower_privacy_launch_keeps_known_name(app: Flask, lti: LaunchActions) -
     assert rows(app)["people"][0][1] == "Candidate sub-"
 
 
-def test_mentor_and_candidate_see_each_other(app: Flask, test_platform: TestPlatform, lti: LaunchActions) -> None:
+def test_mentor_and_candidate_see_each_other(
+    app: Flask, test_platform: TestPlatform, lti: LaunchActions
+) -> None:
     candidate = LaunchActions(app.test_client(), test_platform, lti.reg)
     home_url = candidate.launch("candidate", sub="cand-1").headers["Location"]
     assert "Your mentor appears here" in candidate.client.get(home_url).get_data(as_text=True)
@@ -95,7 +105,8 @@ def test_mentor_and_candidate_see_each_other(app: Flask, test_platform: TestPlat
     assert "has not opened CTO Mentor yet" in page
     with session_scope(app) as s:
         assert sorted(m.mentee_sub for m in s.scalars(select(MentorScope))) == [
-            "cand-1", "cand-unlaunched",
+            "cand-1",
+            "cand-unlaunched",
         ]
     assert "Mentor ment" in candidate.client.get(home_url).get_data(as_text=True)
 

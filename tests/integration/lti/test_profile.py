@@ -25,7 +25,9 @@ def open_profile(lti: LaunchActions, **kwargs: object) -> tuple[str, dict[str, s
     return url, form_of(lti.client.get(url).get_data(as_text=True))
 
 
-def test_new_profile_is_saved_and_shown_again(app: Flask, lti: LaunchActions, client: FlaskClient) -> None:
+def test_new_profile_is_saved_and_shown_again(
+    app: Flask, lti: LaunchActions, client: FlaskClient
+) -> None:
     url, hidden = open_profile(lti)
     assert hidden["version"] == "0"
     response = client.post(
@@ -53,12 +55,19 @@ def test_new_profile_is_saved_and_shown_again(app: Flask, lti: LaunchActions, cl
     assert "Complete your programme profile" not in home
 
 
-def test_invalid_form_is_shown_again_with_what_was_typed(lti: LaunchActions, client: FlaskClient) -> None:
+def test_invalid_form_is_shown_again_with_what_was_typed(
+    lti: LaunchActions, client: FlaskClient
+) -> None:
     url, hidden = open_profile(lti)
     response = client.post(
         url,
-        data={**hidden, "district": "<b>Kern</b>", "job_title": "", "years_in_leadership": "lots",
-              "bio": "My bio <script>alert(1)</script>"},
+        data={
+            **hidden,
+            "district": "<b>Kern</b>",
+            "job_title": "",
+            "years_in_leadership": "lots",
+            "bio": "My bio <script>alert(1)</script>",
+        },
     )
     page = response.get_data(as_text=True)
     assert response.status_code == 422
@@ -82,12 +91,22 @@ def test_racing_edit_gets_409_and_keeps_the_text(
     other_url = other.launch("candidate", sub="same-person").headers["Location"] + "profile"
     fresh = form_of(other_tab.get(other_url).get_data(as_text=True))
     # ... one saves first ...
-    assert other_tab.post(
-        other_url, data={**fresh, "district": "Theirs", "job_title": "T", "years_in_leadership": "2"}
-    ).status_code == 302
+    assert (
+        other_tab.post(
+            other_url,
+            data={**fresh, "district": "Theirs", "job_title": "T", "years_in_leadership": "2"},
+        ).status_code
+        == 302
+    )
     # ... the other is refused, nothing overwritten, its text kept.
     response = client.post(
-        url, data={**stale, "district": "Mine, typed carefully", "job_title": "T", "years_in_leadership": "3"}
+        url,
+        data={
+            **stale,
+            "district": "Mine, typed carefully",
+            "job_title": "T",
+            "years_in_leadership": "3",
+        },
     )
     page = response.get_data(as_text=True)
     assert response.status_code == 409
@@ -99,9 +118,18 @@ def test_racing_edit_gets_409_and_keeps_the_text(
     # Saving again from the re-rendered form (now at the latest version) wins.
     retry = form_of(page)
     assert retry["version"] == "2"
-    assert client.post(
-        url, data={**retry, "district": "Mine, typed carefully", "job_title": "T", "years_in_leadership": "3"}
-    ).status_code == 302
+    assert (
+        client.post(
+            url,
+            data={
+                **retry,
+                "district": "Mine, typed carefully",
+                "job_title": "T",
+                "years_in_leadership": "3",
+            },
+        ).status_code
+        == 302
+    )
     with session_scope(app) as s:
         assert s.scalars(select(ProgrammeProfile)).one().district == "Mine, typed carefully"
 

@@ -17,7 +17,6 @@ from ctom_lti import create_app
 from ctom_lti.lti import claims
 from ctom_lti.lti.access import SessionLaunch
 from ctom_lti.lti.keys import ensure_current_key
-from ctom_lti.lti.runtime import get_runtime
 from ctom_lti.lti.services import ServiceUnavailable, ags_for, nrps_for, registration_for
 from ctom_lti.models import Role
 from ctom_lti.serving import ServerThread
@@ -40,12 +39,16 @@ class FakeServices:
 
         @app.post("/login/oauth2/token")
         def token() -> Response:
-            assertion = jwt.decode(request.form["client_assertion"], options={"verify_signature": False})
+            assertion = jwt.decode(
+                request.form["client_assertion"], options={"verify_signature": False}
+            )
             self.token_requests.append({"sub": assertion["sub"], "scope": request.form["scope"]})
             value = f"tok-{assertion['sub']}-{len(self.token_requests)}"
             self.valid_tokens.add(value)
             return Response(
-                json.dumps({"access_token": value, "token_type": "Bearer", "expires_in": self.expires_in}),
+                json.dumps(
+                    {"access_token": value, "token_type": "Bearer", "expires_in": self.expires_in}
+                ),
                 mimetype="application/json",
             )
 
@@ -54,9 +57,17 @@ class FakeServices:
             time.sleep(self.delay)
             auth = request.headers.get("Authorization", "")
             if auth.removeprefix("Bearer ") not in self.valid_tokens:
-                return Response('{"errors":{"type":"unauthorized","message":"Invalid access token"}}', 401)
-            body = {"id": request.url, "members": [{"user_id": "u1", "roles": [claims.ROLE_LEARNER]}]}
-            return Response(json.dumps(body), mimetype="application/vnd.ims.lti-nrps.v2.membershipcontainer+json")
+                return Response(
+                    '{"errors":{"type":"unauthorized","message":"Invalid access token"}}', 401
+                )
+            body = {
+                "id": request.url,
+                "members": [{"user_id": "u1", "roles": [claims.ROLE_LEARNER]}],
+            }
+            return Response(
+                json.dumps(body),
+                mimetype="application/vnd.ims.lti-nrps.v2.membershipcontainer+json",
+            )
 
         self.server = ServerThread(app).start()
         return self
@@ -77,14 +88,26 @@ def services() -> Iterator[FakeServices]:
 
 def launch_for(platform_id: int, services: FakeServices) -> SessionLaunch:
     return SessionLaunch(
-        person_id=1, cohort_id=1, platform_id=platform_id, sub="s", deployment_id="d",
-        roles=frozenset({Role.INSTRUCTOR}), mentee_subs=(), display_name="I", cohort_title="C",
+        person_id=1,
+        cohort_id=1,
+        platform_id=platform_id,
+        sub="s",
+        deployment_id="d",
+        roles=frozenset({Role.INSTRUCTOR}),
+        mentee_subs=(),
+        display_name="I",
+        cohort_title="C",
         message_type=claims.RESOURCE_LINK_REQUEST,
-        services={"nrps": services.base_url + "/api/lti/courses/1/names_and_roles", "lineitems": None},
+        services={
+            "nrps": services.base_url + "/api/lti/courses/1/names_and_roles",
+            "lineitems": None,
+        },
     )
 
 
-def register_with(app: Flask, platform: TestPlatform, services: FakeServices, client_id: str) -> int:
+def register_with(
+    app: Flask, platform: TestPlatform, services: FakeServices, client_id: str
+) -> int:
     """Register ``platform`` with its token endpoint on the fake services server."""
     reg = register(
         app, platform, client_id=client_id, token_url=services.base_url + "/login/oauth2/token"
@@ -152,7 +175,9 @@ def test_every_outbound_call_has_a_timeout(
     assert time.monotonic() - started < 0.45
 
 
-def test_service_not_offered(app: Flask, test_platform: TestPlatform, services: FakeServices) -> None:
+def test_service_not_offered(
+    app: Flask, test_platform: TestPlatform, services: FakeServices
+) -> None:
     reg = register(app, test_platform)
     launch = launch_for(reg.platform_id, services)
     bare = SessionLaunch(**{**launch.__dict__, "services": {"nrps": None, "lineitems": None}})

@@ -49,7 +49,9 @@ def test_every_response_keeps_referrers_and_framing_in_check(
         assert "https://canvas.test.example" in csp  # the registered platform's host
 
 
-def test_profile_form_needs_csrf_in_cookie_mode(app: Flask, lti: LaunchActions, client: FlaskClient) -> None:
+def test_profile_form_needs_csrf_in_cookie_mode(
+    app: Flask, lti: LaunchActions, client: FlaskClient
+) -> None:
     home_url = lti.launch("candidate").headers["Location"]
     profile_url = home_url + "profile"
     refused = client.post(profile_url, data=PROFILE)
@@ -61,7 +63,9 @@ def test_profile_form_needs_csrf_in_cookie_mode(app: Flask, lti: LaunchActions, 
     assert "Your profile is saved." in client.get(saved.headers["Location"]).get_data(as_text=True)
 
 
-def test_csrf_token_from_another_session_is_refused(app: Flask, lti: LaunchActions, test_platform) -> None:  # type: ignore[no-untyped-def]
+def test_csrf_token_from_another_session_is_refused(
+    app: Flask, lti: LaunchActions, test_platform
+) -> None:  # type: ignore[no-untyped-def]
     home_url = lti.launch("candidate").headers["Location"]
     mine = csrf_token(lti.client.get(home_url + "profile").get_data(as_text=True))
     other = LaunchActions(app.test_client(), test_platform, lti.reg)
@@ -90,7 +94,9 @@ def _storage_launch(lti: LaunchActions, client: FlaskClient) -> tuple[str, str]:
     return config["token"], login.storage_items[state_key]
 
 
-def test_platform_storage_launch_then_token_mode(app: Flask, lti: LaunchActions, client: FlaskClient) -> None:
+def test_platform_storage_launch_then_token_mode(
+    app: Flask, lti: LaunchActions, client: FlaskClient
+) -> None:
     token, secret = _storage_launch(lti, client)
     assert stored_counts(app) == NOTHING_STORED  # parked, not yet accepted
     done = client.post("/lti/launch/continue", data={"token": token, "secret": secret})
@@ -121,7 +127,9 @@ def test_platform_storage_launch_then_token_mode(app: Flask, lti: LaunchActions,
     assert again.status_code == 400
 
 
-def test_platform_storage_launch_with_the_wrong_secret(app: Flask, lti: LaunchActions, client: FlaskClient) -> None:
+def test_platform_storage_launch_with_the_wrong_secret(
+    app: Flask, lti: LaunchActions, client: FlaskClient
+) -> None:
     token, _secret = _storage_launch(lti, client)
     response = client.post("/lti/launch/continue", data={"token": token, "secret": "guess"})
     assert response.status_code == 400
@@ -141,7 +149,9 @@ def test_no_cookie_and_no_platform_storage_says_what_to_do(
     assert stored_counts(app) == NOTHING_STORED
 
 
-def test_a_new_launch_replaces_the_old_session(app: Flask, lti: LaunchActions, client: FlaskClient) -> None:
+def test_a_new_launch_replaces_the_old_session(
+    app: Flask, lti: LaunchActions, client: FlaskClient
+) -> None:
     home = lti.launch("candidate", sub="s1").headers["Location"]
     first = client.get_cookie("ctom_session")
     assert first is not None
@@ -154,7 +164,9 @@ def test_a_new_launch_replaces_the_old_session(app: Flask, lti: LaunchActions, c
     assert client.get(home).status_code == 401
 
 
-def test_expired_session_asks_to_relaunch(app: Flask, lti: LaunchActions, client: FlaskClient) -> None:
+def test_expired_session_asks_to_relaunch(
+    app: Flask, lti: LaunchActions, client: FlaskClient
+) -> None:
     app.config["LTI_SESSION_LIFETIME"] = 0
     response = lti.launch("candidate")
     assert client.get(response.headers["Location"]).status_code == 401

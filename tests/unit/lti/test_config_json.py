@@ -34,3 +34,12 @@ def test_developer_key_for_base_url() -> None:
     assert placements["assignment_selection"]["message_type"] == claims.DEEP_LINKING_REQUEST
     assert all(p["target_link_uri"] == doc["target_link_uri"] for p in placements.values())
     assert doc["title"] and doc["description"]
+
+
+def test_rendered_example_matches_the_code() -> None:
+    """lti_config/example.developer_key.json is what /lti/config.json serves for that host."""
+    import json
+    from pathlib import Path
+
+    example = Path(__file__).parents[3] / "lti_config" / "example.developer_key.json"
+    assert json.loads(example.read_text()) == developer_key_config("https://ctom.example.edu")

@@ -19,8 +19,12 @@ from tests.lti_support import launch_claims
 
 def body(role: str = "candidate", **kwargs: Any) -> dict[str, Any]:
     return launch_claims(
-        role, issuer="https://canvas.instructure.com", client_id="10000000000004",
-        deployment_id="6:8865aa", nonce="n-1", **kwargs,
+        role,
+        issuer="https://canvas.instructure.com",
+        client_id="10000000000004",
+        deployment_id="6:8865aa",
+        nonce="n-1",
+        **kwargs,
     )
 
 
@@ -73,8 +77,12 @@ def test_old_canvas_noise_and_nulls_are_ignored() -> None:
     raw = body()
     raw["errors"] = {"errors": {}}
     raw["validation_context"] = None
-    raw[claims.CONTEXT] = {**raw[claims.CONTEXT], "title": None, "validation_context": None,
-                           "errors": {"errors": {}}}
+    raw[claims.CONTEXT] = {
+        **raw[claims.CONTEXT],
+        "title": None,
+        "validation_context": None,
+        "errors": {"errors": {}},
+    }
     ctx = parse_launch(raw)
     assert ctx.context_title is None
     assert ctx.context_label == "CTOM-12"

@@ -36,7 +36,10 @@ def test_selection_rules() -> None:
     assert problem is None
     assert [p.key for p in picked] == ["home", "reflection:infrastructure"]
     single = DeepLinkSettings(**{**SETTINGS.__dict__, "accept_multiple": False})
-    assert select_items(items, ["home", "pairing"], single)[1] == "Canvas accepts only one page here; choose one."
+    assert (
+        select_items(items, ["home", "pairing"], single)[1]
+        == "Canvas accepts only one page here; choose one."
+    )
     assert select_items(items, [], SETTINGS)[1] == "Choose at least one page to add."
     files_only = DeepLinkSettings(**{**SETTINGS.__dict__, "accept_types": ("file",)})
     assert select_items(items, ["home"], files_only)[1] is not None
@@ -44,7 +47,9 @@ def test_selection_rules() -> None:
 
 def test_content_items_carry_custom_parameters_and_optional_line_item() -> None:
     items = {i.key: i for i in picker_items(load_curriculum())}
-    [plain] = content_items([items["reflection:infrastructure"]], "https://t/lti/launch", gradable=False)
+    [plain] = content_items(
+        [items["reflection:infrastructure"]], "https://t/lti/launch", gradable=False
+    )
     data = plain.to_dict()
     assert data["url"] == "https://t/lti/launch"
     assert data["custom"] == {"ctom_page": "reflection", "principle_key": "infrastructure"}
@@ -56,8 +61,10 @@ def test_content_items_carry_custom_parameters_and_optional_line_item() -> None:
 def test_landing_for_custom_parameters() -> None:
     assert landing_for({}, KEYS) == Landing("home")
     assert landing_for({"ctom_page": "reports"}, KEYS) == Landing("reports")
-    assert landing_for({"ctom_page": "reflection", "principle_key": "infrastructure"}, KEYS) == Landing(
-        "reflection", "infrastructure"
+    assert landing_for(
+        {"ctom_page": "reflection", "principle_key": "infrastructure"}, KEYS
+    ) == Landing("reflection", "infrastructure")
+    assert landing_for({"ctom_page": "reflection", "principle_key": "nope"}, KEYS) == Landing(
+        "home"
     )
-    assert landing_for({"ctom_page": "reflection", "principle_key": "nope"}, KEYS) == Landing("home")
     assert landing_for({"ctom_page": "../admin"}, KEYS) == Landing("home")

@@ -24,10 +24,16 @@ def test_missing_issuer_or_login_hint_is_named() -> None:
 
 
 def test_storage_target_must_be_a_frame_name() -> None:
-    assert LoginRequest.from_params(
-        {**BASE, "lti_storage_target": "post_message_forwarding"}
-    ).storage_target == "post_message_forwarding"
-    assert LoginRequest.from_params({**BASE, "lti_storage_target": "x');alert(1)//"}).storage_target is None
+    assert (
+        LoginRequest.from_params(
+            {**BASE, "lti_storage_target": "post_message_forwarding"}
+        ).storage_target
+        == "post_message_forwarding"
+    )
+    assert (
+        LoginRequest.from_params({**BASE, "lti_storage_target": "x');alert(1)//"}).storage_target
+        is None
+    )
 
 
 def test_absurdly_long_parameter_is_refused() -> None:

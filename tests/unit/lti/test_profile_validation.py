@@ -38,16 +38,23 @@ def test_every_problem_is_reported_per_field() -> None:
     )
     result = validate_profile(bad, KEYS)
     assert result.values is None
-    assert set(result.errors) == {"district", "job_title", "years_in_leadership", "expertise", "bio", "version"}
+    assert set(result.errors) == {
+        "district",
+        "job_title",
+        "years_in_leadership",
+        "expertise",
+        "bio",
+        "version",
+    }
     assert "district" in result.errors["district"]
     assert "4001" in result.errors["bio"]
 
 
 def test_years_bounds() -> None:
     def years(raw: str) -> str | None:
-        return validate_profile(ProfileForm(**{**GOOD.__dict__, "years_in_leadership": raw}), KEYS).errors.get(
-            "years_in_leadership"
-        )
+        return validate_profile(
+            ProfileForm(**{**GOOD.__dict__, "years_in_leadership": raw}), KEYS
+        ).errors.get("years_in_leadership")
 
     assert years("0") is None
     assert years("60") is None

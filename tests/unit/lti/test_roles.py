@@ -19,33 +19,52 @@ INST_INSTRUCTOR = LIS + "institution/person#Instructor"
 USER = LIS + "system/person#User"
 TEST_USER = "http://purl.imsglobal.org/vocab/lti/system/person#TestUser"
 
-C, M, I, A = Role.CANDIDATE, Role.MENTOR, Role.INSTRUCTOR, Role.ADMIN
+C, M, INS, A = Role.CANDIDATE, Role.MENTOR, Role.INSTRUCTOR, Role.ADMIN
 
 CASES = [
     # (case, lti roles, $Canvas.membership.roles, expected roles)
     ("student", [INST_STUDENT, LEARNER, USER], "StudentEnrollment", {C}),
     ("test student", [LEARNER, TEST_USER, USER], "StudentViewEnrollment", {C}),
-    ("teacher", [INST_INSTRUCTOR, INSTRUCTOR, USER], "TeacherEnrollment", {I}),
-    ("ta carries Instructor too", [INSTRUCTOR, TA, USER], "TaEnrollment", {I}),
+    ("teacher", [INST_INSTRUCTOR, INSTRUCTOR, USER], "TeacherEnrollment", {INS}),
+    ("ta carries Instructor too", [INSTRUCTOR, TA, USER], "TaEnrollment", {INS}),
     ("observer", [MENTOR, USER], "ObserverEnrollment", {M}),
     ("account admin, not enrolled", [INST_ADMIN, USER], "", {A}),
-    ("account admin enrolled as teacher", [INST_ADMIN, INSTRUCTOR, USER], "TeacherEnrollment", {A, I}),
-    ("teacher elsewhere, student here", [INST_INSTRUCTOR, INST_STUDENT, LEARNER, USER], "StudentEnrollment", {C}),
+    (
+        "account admin enrolled as teacher",
+        [INST_ADMIN, INSTRUCTOR, USER],
+        "TeacherEnrollment",
+        {A, INS},
+    ),
+    (
+        "teacher elsewhere, student here",
+        [INST_INSTRUCTOR, INST_STUDENT, LEARNER, USER],
+        "StudentEnrollment",
+        {C},
+    ),
     ("institution instructor only", [INST_INSTRUCTOR, USER], "", set()),
     ("designer has no programme role", [DESIGNER, USER], "DesignerEnrollment", set()),
     ("system user alone", [USER], "", set()),
     ("custom Mentor role based on Student", [INST_STUDENT, LEARNER, USER], "Mentor", {M}),
     ("custom mentor label, any case", [LEARNER, USER], "mentor", {M}),
-    ("custom Mentor plus a real student enrollment", [LEARNER, USER], "StudentEnrollment,Mentor", {C, M}),
+    (
+        "custom Mentor plus a real student enrollment",
+        [LEARNER, USER],
+        "StudentEnrollment,Mentor",
+        {C, M},
+    ),
     ("custom role not about mentoring", [LEARNER, USER], "Cohort Member", {C}),
     ("unexpanded variable means unknown", [LEARNER, USER], "$Canvas.membership.roles", {C}),
-    ("short role names from other platforms", ["Learner", "Instructor"], "", {C, I}),
+    ("short role names from other platforms", ["Learner", "Instructor"], "", {C, INS}),
     ("unknown URIs ignored", ["urn:x:weird", LIS + "system/person#SysAdmin"], "", set()),
 ]
 
 
-@pytest.mark.parametrize(("case", "lti_roles", "canvas_roles", "expected"), CASES, ids=[c[0] for c in CASES])
-def test_role_mapping(case: str, lti_roles: list[str], canvas_roles: str, expected: set[Role]) -> None:
+@pytest.mark.parametrize(
+    ("case", "lti_roles", "canvas_roles", "expected"), CASES, ids=[c[0] for c in CASES]
+)
+def test_role_mapping(
+    case: str, lti_roles: list[str], canvas_roles: str, expected: set[Role]
+) -> None:
     decision = decide_roles(
         RoleInput(
             lti_roles=tuple(lti_roles),

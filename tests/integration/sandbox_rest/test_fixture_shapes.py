@@ -11,6 +11,7 @@ belong to account-level group categories.
 from __future__ import annotations
 
 import json
+import os
 from pathlib import Path
 from typing import Any
 
@@ -19,7 +20,13 @@ import pytest
 from ctom_lti.sandbox.server import SandboxServer
 from tests.sandbox_fixtures import Api
 
-FIXTURES = Path("/work/shared/canvasapi-fixtures")
+#: canvasapi's fixtures live in the programme's shared folder beside the checkout.
+FIXTURES = Path(
+    os.environ.get(
+        "CTOM_CANVASAPI_FIXTURES",
+        Path(__file__).resolve().parents[3].parent / "shared" / "canvasapi-fixtures",
+    )
+)
 KNOWN_FIXTURE_ONLY = {
     ("course.json", "create_module"): {"workflow_state"},
     ("course.json", "create_page"): {"id"},
@@ -31,6 +38,11 @@ KNOWN_FIXTURE_ONLY = {
 
 
 def fixture_keys(file: str, name: str) -> set[str]:
+    if not FIXTURES.is_dir():
+        raise FileNotFoundError(
+            f"canvasapi fixtures not found at {FIXTURES}; set CTOM_CANVASAPI_FIXTURES to the "
+            "folder holding them (shared/canvasapi-fixtures)"
+        )
     data = json.loads((FIXTURES / file).read_text())[name]["data"]
     return set(data[0] if isinstance(data, list) else data)
 

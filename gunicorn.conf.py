@@ -9,6 +9,10 @@ from __future__ import annotations
 
 import multiprocessing
 import os
+import time
+from typing import Any
+
+from gunicorn import glogging
 
 wsgi_app = "ctom_lti:create_app()"
 
@@ -32,7 +36,43 @@ limit_request_field_size = 8190
 accesslog = os.environ.get("GUNICORN_ACCESS_LOG", "-")
 errorlog = "-"
 loglevel = os.environ.get("GUNICORN_LOG_LEVEL", "info")
-# The path only (%(U)s), never the query string: links carry the launch token (?lt=...) when the
-# browser blocks cookies, and the login URL carries Canvas's hints. No Referer either. %(D)s is
-# the time spent on the request in microseconds.
-access_log_format = '%(h)s "%(m)s %(U)s %(H)s" %(s)s %(B)s %(D)sus "%(a)s"'
+# Equivalent to this format, written by AccessLogger below: the path only (%(U)s), never the
+# query string, because links carry the launch token (?lt=...) when the browser blocks cookies
+# and the login URL carries Canvas's hints; no Referer either. %(D)s is the request's time in
+# microseconds.
+access_log_format = '%(h)s %(t)s "%(m)s %(U)s %(H)s" %(s)s %(B)s %(D)sus "%(a)s"'
+
+
+class AccessLogger(glogging.Logger):  # type: ignore[misc]
+    """Writes ``access_log_format``'s fields directly.
+
+    gunicorn's own access logging first builds a table of every request and response header for
+    any format; on a launch that is a noticeable share of the request. This logger also has no
+    way to write a query string or a Referer.
+    """
+
+    _stamp: tuple[int, str] = (0, "")
+
+    def access(self, resp: Any, req: Any, environ: dict[str, Any], request_time: Any) -> None:
+        if not self.access_log_enabled:
+            return
+        now = int(time.time())
+        if self._stamp[0] != now:
+            self._stamp = (now, time.strftime("[%d/%b/%Y:%H:%M:%S %z]", time.localtime(now)))
+        status = resp.status.split(None, 1)[0] if isinstance(resp.status, str) else resp.status
+        micros = request_time.seconds * 1_000_000 + request_time.microseconds
+        self.access_log.info(
+            '%s %s "%s %s %s" %s %s %sus "%s"',
+            environ.get("REMOTE_ADDR", "-"),
+            self._stamp[1],
+            environ.get("REQUEST_METHOD"),
+            environ.get("PATH_INFO"),
+            environ.get("SERVER_PROTOCOL"),
+            status,
+            getattr(resp, "sent", "-"),
+            micros,
+            environ.get("HTTP_USER_AGENT", "-"),
+        )
+
+
+logger_class = AccessLogger

@@ -14,6 +14,11 @@ Order (each step refuses with a :class:`LaunchRefused` that says what happened):
 8. the message type is one we handle, with its required claims.
 
 Nothing is written anywhere by validation except the removal of the used login record.
+
+Launches are hot, so step 1 also reads the registrations' generation stamp and the person's
+launch fingerprint in the same round trip, and the signature is checked against the locally
+cached registration and key while the store answers. Those results are used only once their own
+step has confirmed the registration; the order of checks and of refusals stays as listed.
 """
 
 from __future__ import annotations

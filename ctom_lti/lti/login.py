@@ -174,7 +174,7 @@ class PendingLogin:
         if request.lti_message_hint:
             params["lti_message_hint"] = request.lti_message_hint
         base = registration.auth_login_url
-        auth_url = base + ("&" if "?" in base else "?") + _query(params)
+        auth_url = base + ("&" if "?" in base else "?") + query_string(params)
         return LoginOutcome(auth_url=auth_url, state=self._state, storage=storage)
 
 
@@ -241,7 +241,8 @@ def _registration_problem(
 _UNRESERVED = re.compile(r"[A-Za-z0-9._~-]*")
 
 
-def _query(params: Mapping[str, str]) -> str:
+def query_string(params: Mapping[str, str]) -> str:
+    """``urlencode`` for parameters that are mostly URL-safe already (tokens, hints)."""
     # urlencode quotes character by character; state, nonce and Canvas's hints are unreserved
     # characters already, and a login is hot enough for that to show.
     return "&".join(

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from collections.abc import Mapping
 from typing import Any
 
 from flask import (
@@ -33,7 +34,7 @@ from ctom_lti.lti.deep_linking import (
     select_items,
 )
 from ctom_lti.lti.launch import LaunchRefused
-from ctom_lti.lti.login import LoginOutcome, LoginRequest, begin_login
+from ctom_lti.lti.login import LoginOutcome, LoginRequest, begin_login, query_string
 from ctom_lti.lti.runtime import get_runtime
 from ctom_lti.lti.services import registration_for
 from ctom_lti.lti.sessions import ServerSession
@@ -81,15 +82,32 @@ def login() -> Response:
     )
     # Build the answer while the shared store records the login, then confirm.
     guess = pending.guess
-    response = _login_response(guess) if guess is not None else None
+    response = _login_response(guess, params) if guess is not None else None
     outcome = pending.confirm()
     if outcome is not guess or response is None:
-        response = _login_response(outcome)
+        response = _login_response(outcome, params)
     return response
 
 
-def _login_response(outcome: LoginOutcome) -> Response:
+#: Login parameters repeated when a blocked browser opens the login in a window of its own.
+_NEW_WINDOW_PARAMS = (
+    "iss",
+    "login_hint",
+    "client_id",
+    "deployment_id",
+    "lti_deployment_id",
+    "target_link_uri",
+    "lti_message_hint",
+)
+
+
+def _login_response(outcome: LoginOutcome, params: Mapping[str, str]) -> Response:
     if outcome.storage is not None:
+        new_window = (
+            url_for("lti.login")
+            + "?"
+            + query_string({name: params[name] for name in _NEW_WINDOW_PARAMS if params.get(name)})
+        )
         response = _page(
             pages.render(
                 "login_storage.html",
@@ -100,6 +118,7 @@ def _login_response(outcome: LoginOutcome) -> Response:
                     "items": outcome.storage.items,
                 },
                 auth_url=outcome.auth_url,
+                new_window=new_window,
             )
         )
     else:
@@ -170,10 +189,14 @@ def launch_continue() -> Response:
     return _start_session(finished, settings)
 
 
-def _start_session(finished: flow.Finished, settings: flow.Settings) -> Response:
+def _server_session() -> ServerSession:
     current = session._get_current_object()  # type: ignore[attr-defined]
-    assert isinstance(current, ServerSession)
-    current.start(
+    assert isinstance(current, ServerSession), "ctom_lti.lti.init_app installs the interface"
+    return current
+
+
+def _start_session(finished: flow.Finished, settings: flow.Settings) -> Response:
+    _server_session().start(
         finished.session_data,
         lifetime=settings.session_lifetime,
         token_mode=finished.token_mode,
@@ -229,7 +252,7 @@ def deep_link(cohort_id: int) -> str:
             hint="In Canvas, add an external tool item to a module or an assignment and choose "
             "CTO Mentor.",
         )
-    return _render_picker(launch.cohort_id, launch.deep_link.accept_multiple, None, (), 200)[0]
+    return _render_picker(launch.cohort_id, launch.deep_link.accept_multiple)
 
 
 @bp.post("/c/<int:cohort_id>/deep-link")
@@ -242,16 +265,15 @@ def deep_link_submit(cohort_id: int) -> tuple[str, int] | Response:
     chosen = request.form.getlist("item")
     picked, problem = select_items(items, chosen, settings)
     if problem is not None:
-        return _render_picker(cohort_id, settings.accept_multiple, problem, tuple(chosen), 422)
+        return _render_picker(cohort_id, settings.accept_multiple, problem, chosen), 422
     registration = registration_for(current_app, launch.platform_id)
     if registration is None:
         raise Forbidden("This Canvas developer key is no longer registered with the tool.")
     gradable = launch.placement == "assignment_selection"
     resources = content_items(picked, _base_url() + LAUNCH_PATH, gradable=gradable)
     token = response_jwt(registration, launch.deployment_id, settings, resources)
-    current = session._get_current_object()  # type: ignore[attr-defined]
-    assert isinstance(current, ServerSession)
     # A deep-linking request is answered once; the session stays for the cohort's pages.
+    current = _server_session()
     current["launch"] = {**current["launch"], "dl": None}
     response = make_response(
         render_template("lti/deep_link_return.html", return_url=settings.return_url, jwt=token)
@@ -263,22 +285,17 @@ def deep_link_submit(cohort_id: int) -> tuple[str, int] | Response:
 def _render_picker(
     cohort_id: int,
     accept_multiple: bool,
-    problem: str | None,
-    chosen: tuple[str, ...],
-    status: int,
-) -> tuple[str, int]:
-    items = picker_items(load_curriculum())
+    problem: str | None = None,
+    chosen: list[str] | None = None,
+) -> str:
     groups: dict[str, list[object]] = {}
-    for item in items:
+    for item in picker_items(load_curriculum()):
         groups.setdefault(item.group, []).append(item)
-    return (
-        render_template(
-            "lti/deep_link_picker.html",
-            cohort_id=cohort_id,
-            groups=groups,
-            accept_multiple=accept_multiple,
-            problem=problem,
-            chosen=set(chosen),
-        ),
-        status,
+    return render_template(
+        "lti/deep_link_picker.html",
+        cohort_id=cohort_id,
+        groups=groups,
+        accept_multiple=accept_multiple,
+        problem=problem,
+        chosen=set(chosen or ()),
     )

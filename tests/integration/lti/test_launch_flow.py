@@ -223,3 +223,31 @@ def test_login_and_launch_on_different_workers(
     token = test_platform.sign(lti.claims("candidate", login))
     response = other_worker.post("/lti/launch", data={"id_token": token, "state": login.state})
     assert response.status_code == 302
+
+
+def test_a_repeat_launch_with_nothing_new_does_not_touch_the_tool_tables(
+    app: Flask, lti: LaunchActions
+) -> None:
+    from sqlalchemy import event
+
+    from ctom_lti.db import get_engine
+
+    lti.launch("mentor", sub="m-1", mentees=("c-1",))
+    statements: list[str] = []
+
+    def record(_conn: object, _cursor: object, statement: str, *_rest: object) -> None:
+        statements.append(statement)
+
+    event.listen(get_engine(app), "before_cursor_execute", record)
+    try:
+        assert lti.launch("mentor", sub="m-1", mentees=("c-1",)).status_code == 302
+    finally:
+        event.remove(get_engine(app), "before_cursor_execute", record)
+    # Only the shared key/value tables (used when there is no Redis) may be read or written.
+    touched = {
+        word
+        for statement in statements
+        for word in ("person", "cohort", "membership", "lti_mentor_scope", "platform")
+        if f" {word}" in statement or f'"{word}"' in statement
+    }
+    assert touched == set(), statements

@@ -176,3 +176,30 @@ def test_garbage_session_token_is_ignored(client: FlaskClient, lti: LaunchAction
     assert client.get("/c/1/?lt=" + "%27" * 20).status_code == 401
     client.set_cookie("ctom_session", "x" * 3000)
     assert client.get("/c/1/").status_code == 401
+
+
+def test_blocked_browser_is_offered_the_login_in_a_window_of_its_own(
+    lti: LaunchActions, client: FlaskClient
+) -> None:
+    login = client.post(
+        "/lti/login",
+        data={
+            "iss": lti.reg.issuer,
+            "login_hint": "hint-7",
+            "client_id": lti.reg.client_id,
+            "deployment_id": lti.reg.deployment_id,
+            "lti_message_hint": "m.s-g_1",
+            "lti_storage_target": "post_message_forwarding",
+        },
+    )
+    page = login.get_data(as_text=True)
+    assert "Open CTO Mentor in a new window" in page
+    href = re.search(r'id="new-window" href="([^"]+)"', page).group(1)  # type: ignore[union-attr]
+    query = parse_qs(urlsplit(href.replace("&amp;", "&")).query)
+    assert query["lti_message_hint"] == ["m.s-g_1"]
+    assert query["login_hint"] == ["hint-7"]
+    assert "lti_storage_target" not in query  # a top-level window keeps first-party cookies
+    # Opened in its own window, the same login goes straight to Canvas.
+    again = client.get(href.replace("&amp;", "&"))
+    assert again.status_code == 302
+    assert again.headers["Location"].startswith(lti.platform.auth_login_url)

@@ -26,6 +26,7 @@ _ENV_PARSERS: dict[str, type] = {
     "KEY_DIR": str,
     "MAX_CONTENT_LENGTH": int,
     "INSECURE_TRANSPORT": bool,
+    "LTI_FRAME_ANCESTORS": str,
 }
 
 
@@ -58,6 +59,8 @@ def defaults(instance_path: str) -> dict[str, Any]:
         "MAX_FORM_PARTS": 200,
         # Local demo and tests run over plain HTTP on loopback.
         "INSECURE_TRANSPORT": False,
+        # Extra origins allowed to frame the tool (space-separated), e.g. a Canvas custom domain.
+        "LTI_FRAME_ANCESTORS": "",
         "WTF_CSRF_TIME_LIMIT": None,
         "SESSION_COOKIE_NAME": "ctom_session",
         "SESSION_COOKIE_SECURE": True,

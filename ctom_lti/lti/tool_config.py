@@ -34,6 +34,17 @@ from ctom_lti.models import Deployment, Platform
 
 _GENERATION_KEY = "registrations-generation"
 
+#: Issuers of Instructure-hosted Canvas (canvas-lti.md §1.1): production, beta and test.
+CANVAS_CLOUD_ISSUERS = frozenset(
+    {
+        "https://canvas.instructure.com",
+        "https://canvas.beta.instructure.com",
+        "https://canvas.test.instructure.com",
+    }
+)
+#: Where hosted Canvas pages live: every school's ``<name>.instructure.com`` (and beta/test).
+CANVAS_CLOUD_FRAME_ORIGIN = "https://*.instructure.com"
+
 log = logging.getLogger(__name__)
 
 
@@ -179,7 +190,12 @@ class Registry:
         loaded, origins = self._origins
         if time.monotonic() - loaded < 60:
             return origins
-        columns = (Platform.auth_login_url, Platform.key_set_url, Platform.canvas_url)
+        columns = (
+            Platform.issuer,
+            Platform.auth_login_url,
+            Platform.key_set_url,
+            Platform.canvas_url,
+        )
         try:
             with self._engine.connect() as conn:
                 rows = conn.execute(select(*columns)).all()
@@ -192,11 +208,16 @@ class Registry:
         found = {
             f"{parts.scheme}://{parts.netloc}"
             for row in rows
-            for url in row
+            for url in row[1:]
             if url
             for parts in [urlsplit(url)]
             if parts.scheme in ("http", "https") and parts.netloc
         }
+        # Canvas Cloud frames the tool from each school's own host (school.instructure.com),
+        # which no registered endpoint names; custom domains need --canvas-url or
+        # CTOM_LTI_FRAME_ANCESTORS.
+        if any(row[0] in CANVAS_CLOUD_ISSUERS for row in rows):
+            found.add(CANVAS_CLOUD_FRAME_ORIGIN)
         origins = tuple(sorted(found))
         self._origins = (time.monotonic(), origins)
         return origins

@@ -204,3 +204,38 @@ def test_keys_rotate_list_remove_and_jwks(app: Flask, app_config: dict[str, Any]
     assert [k["kid"] for k in client.get("/lti/jwks").get_json()["keys"]] == [new_kid]
     assert cli(app, "keys", "remove", "nope").exit_code != 0
     assert oct(os.stat(key_dir).st_mode & 0o777) == "0o700"
+
+
+def test_canvas_cloud_schools_may_frame_the_tool_from_their_own_hosts(app: Flask) -> None:
+    """Hosted Canvas shows the tool on school.instructure.com, a host no endpoint names."""
+    result = cli(
+        app,
+        "platform",
+        "add",
+        "--issuer",
+        "https://canvas.instructure.com",
+        "--client-id",
+        "170000000000417",
+        "--auth-login-url",
+        "https://sso.canvaslms.com/api/lti/authorize_redirect",
+        "--auth-token-url",
+        "https://sso.canvaslms.com/login/oauth2/token",
+        "--key-set-url",
+        "https://sso.canvaslms.com/api/lti/security/jwks",
+        "--deployment-id",
+        "6:8865aa05b4b79b64a91a86042e43af5ea8ae79eb",
+    )
+    assert result.exit_code == 0, result.output
+    csp = app.test_client().get("/lti/jwks").headers["Content-Security-Policy"]
+    sources = csp.removeprefix("frame-ancestors ").split()
+    assert "https://*.instructure.com" in sources
+    assert "https://sso.canvaslms.com" in sources
+
+
+def test_extra_framing_origins_come_from_the_environment(
+    app_config: dict[str, Any], monkeypatch: Any
+) -> None:
+    monkeypatch.setenv("CTOM_LTI_FRAME_ANCESTORS", "https://canvas.district.example.org")
+    custom = create_app(app_config)
+    csp = custom.test_client().get("/lti/jwks").headers["Content-Security-Policy"]
+    assert "https://canvas.district.example.org" in csp.split()

@@ -26,6 +26,9 @@ class Sandbox:
     #: signs the sandbox UI's cookies; stays the same when the store is replaced
     secret: str = field(default_factory=lambda: secrets.token_hex(32))
     _store_hooks: list[StoreHook] = field(default_factory=list, repr=False)
+    #: bumped by :meth:`replace_store`; a request that began under an older generation belongs to
+    #: state that is gone (e.g. a previous test's timed-out call) and must not touch the new one
+    generation: int = 0
 
     def __post_init__(self) -> None:
         self.on_new_store(install_canvas_rules)
@@ -39,6 +42,7 @@ class Sandbox:
         for hook in self._store_hooks:
             hook(store)
         self.store = store
+        self.generation += 1
 
 
 def current_sandbox() -> Sandbox:

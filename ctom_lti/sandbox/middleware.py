@@ -52,6 +52,10 @@ class SandboxMiddleware:
         delay = knobs.latency_for(call.path)
         if delay:
             time.sleep(delay)
+            if call.stale:
+                # The store was replaced while this request waited; its client has long given
+                # up (a timeout), and running it now would write into the new state.
+                _drop(environ)
 
         fault = knobs.fault_for(call.method, call.path)
         if fault is not None and not fault.executes:
@@ -109,8 +113,16 @@ class _Call:
         self.when = datetime.now(UTC)
         self.method = str(environ.get("REQUEST_METHOD", "GET")).upper()
         self.path = str(environ.get("PATH_INFO", ""))
+        self.generation = sandbox.generation
+
+    @property
+    def stale(self) -> bool:
+        """The sandbox was reset since this request arrived."""
+        return self.sandbox.generation != self.generation
 
     def record(self, status: int | None, fault: Fault | None) -> None:
+        if self.stale:
+            return  # the log was reset with the store; this request is not part of its story
         self.sandbox.log.append(
             LoggedRequest(
                 method=self.method,

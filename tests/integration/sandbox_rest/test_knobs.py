@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import time
 
 import pytest
@@ -130,3 +131,22 @@ def test_request_log_counts_calls(sandbox: SandboxServer, course: Course) -> Non
     assert [(e.method, e.status) for e in sandbox.log.writes()] == [("POST", 200), ("PUT", 200)]
     assert [e.path for e in sandbox.log.reads()] == [f"/api/v1/courses/{course.id}/modules"]
     assert sandbox.log.reads()[0].query == "per_page=100"
+
+
+def test_a_request_from_before_a_reset_never_touches_the_fresh_state(
+    sandbox: SandboxServer,
+) -> None:
+    """A timed-out call of one test must not create objects in (or log into) the next test."""
+    sandbox.knobs.set(latency_ms=300.0)
+    # The client gives up after 50 ms, as a timed-out caller does; the sandbox is still waiting.
+    with contextlib.suppress(requests.exceptions.RequestException):
+        requests.post(
+            f"{sandbox.base_url}/api/v1/accounts/self/courses",
+            data={"course[name]": "Late"},
+            headers={"Authorization": f"Bearer {sandbox.admin_token}"},
+            timeout=0.05,
+        )
+    sandbox.reset()
+    time.sleep(0.4)  # the request's latency ends after the reset
+    assert not [c for c in sandbox.store.courses.values() if c.name == "Late"]
+    assert sandbox.log.entries() == []

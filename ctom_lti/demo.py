@@ -22,6 +22,7 @@ from flask import Flask
 if TYPE_CHECKING:
     from ctom_lti.canvas_sync import SyncReport
     from ctom_lti.sandbox.server import SandboxServer
+    from ctom_lti.sandbox.store import ExternalTool
     from ctom_lti.serving import ServerThread
 
 DEMO_ADMIN_TOKEN = "demo-admin-token"  # noqa: S105 - a fixed token for the loopback-only sandbox
@@ -128,10 +129,31 @@ def _fresh_tool_app(instance_path: str | None, say: Say) -> Flask:
     return app
 
 
-def _register_both_ways(
-    app: Flask, sandbox: SandboxServer, tool_base_url: str, say: Say
-) -> tuple[str, str, int]:
-    """Do what both admins do; returns (client id, deployment id, installed tool id)."""
+@dataclass(frozen=True)
+class SandboxInstall:
+    """The tool as a sandbox Canvas admin installed it, and as the tool knows that Canvas."""
+
+    client_id: str
+    deployment_id: str
+    #: the sandbox's ContextExternalTool record (``.id`` opens its course navigation tab)
+    tool: ExternalTool
+
+
+def connect_tool_and_sandbox(
+    app: Flask,
+    sandbox: SandboxServer,
+    tool_base_url: str,
+    *,
+    course_id: int | None = None,
+    canvas_token: str | None = None,
+    name: str | None = None,
+) -> SandboxInstall:
+    """Do what both admins do: the Canvas admin creates the developer key from the tool's
+    ``/lti/config.json`` and installs it (in ``course_id``, else for the whole account); the
+    tool's admin runs the equivalent of ``ctom-lti platform add``.
+
+    :param canvas_token: a REST API token to store with the registration (for sync).
+    """
     from ctom_lti.db import session_scope
     from ctom_lti.lti.config_json import redirect_uris
     from ctom_lti.lti.registrations import RegistrationInput, add_platform, get_fernet
@@ -142,9 +164,11 @@ def _register_both_ways(
     key = create_developer_key_from_url(
         store, f"{tool_base_url}/lti/config.json", redirect_uris(tool_base_url)
     )
-    install = deploy(store, key, account_id=store.root_account_id)
-    deployment_id = store.deployment_id(install)
-    say(f"Developer key {key.client_id} made from /lti/config.json, deployed as {deployment_id}")
+    if course_id is None:
+        tool = deploy(store, key, account_id=store.root_account_id)
+    else:
+        tool = deploy(store, key, course_id=course_id)
+    deployment_id = store.deployment_id(tool)
     with session_scope(app) as session:
         add_platform(
             session,
@@ -155,15 +179,14 @@ def _register_both_ways(
                 auth_token_url=f"{sandbox.base_url}/login/oauth2/token",
                 key_set_url=f"{sandbox.base_url}/api/lti/security/jwks",
                 deployment_ids=(deployment_id,),
-                canvas_url=sandbox.base_url,
-                canvas_token=DEMO_ADMIN_TOKEN,
-                name="Canvas sandbox",
+                canvas_url=sandbox.base_url if canvas_token else None,
+                canvas_token=canvas_token,
+                name=name,
             ),
             get_fernet(app),
         )
     get_runtime(app).registry.invalidate()
-    say("Sandbox registered in the tool")
-    return key.client_id, deployment_id, install.id
+    return SandboxInstall(key.client_id, deployment_id, tool)
 
 
 def _build_course(app: Flask, sandbox: SandboxServer, tool_base_url: str, say: Say) -> SyncReport:
@@ -216,7 +239,13 @@ def start_demo(
     try:
         assert sandbox.demo is not None and sandbox.demo.course is not None
         say(f"Canvas sandbox: {sandbox.base_url}   tool: {tool.base_url}")
-        client_id, deployment_id, tool_id = _register_both_ways(app, sandbox, tool.base_url, say)
+        install = connect_tool_and_sandbox(
+            app, sandbox, tool.base_url, canvas_token=DEMO_ADMIN_TOKEN, name="Canvas sandbox"
+        )
+        say(
+            f"Developer key {install.client_id} made from /lti/config.json and deployed as "
+            f"{install.deployment_id}; the sandbox is registered in the tool"
+        )
         report = _build_course(app, sandbox, tool.base_url, say) if sync else None
     except BaseException:
         tool.stop()
@@ -226,10 +255,10 @@ def start_demo(
         sandbox=sandbox,
         tool=tool,
         app=app,
-        client_id=client_id,
-        deployment_id=deployment_id,
+        client_id=install.client_id,
+        deployment_id=install.deployment_id,
         course_id=sandbox.demo.course.id,
-        tool_install_id=tool_id,
+        tool_install_id=install.tool.id,
         sync_report=report,
     )
 

@@ -24,12 +24,8 @@ import pytest
 from flask import Flask
 from playwright.sync_api import BrowserContext, Frame, Page, sync_playwright
 
-from ctom_lti.db import session_scope
-from ctom_lti.lti.config_json import redirect_uris
+from ctom_lti.demo import connect_tool_and_sandbox
 from ctom_lti.lti.keys import ensure_current_key
-from ctom_lti.lti.registrations import RegistrationInput, add_platform, get_fernet
-from ctom_lti.lti.runtime import get_runtime
-from ctom_lti.sandbox.platform import create_developer_key_from_url, deploy
 from ctom_lti.sandbox.server import SandboxServer
 from ctom_lti.serving import ServerThread
 
@@ -80,27 +76,10 @@ def launchable(sandbox: SandboxServer, tool_server: ServerThread, app: Flask) ->
         "Alicia Moreno", "amoreno@district.example.org", email="amoreno@district.example.org"
     )
     store.enroll(candidate.id, course.id, "StudentEnrollment")
-    # Canvas side: "Enter URL" with the tool's developer-key JSON, then install in the course.
-    key = create_developer_key_from_url(
-        store, f"{tool_server.base_url}/lti/config.json", redirect_uris(tool_server.base_url)
-    )
-    tool = deploy(store, key, course_id=course.id)
-    # Tool side: what `ctom-lti platform add` stores.
-    with session_scope(app) as session:
-        add_platform(
-            session,
-            RegistrationInput(
-                issuer=store.issuer,
-                client_id=key.client_id,
-                auth_login_url=f"{sandbox.base_url}/api/lti/authorize_redirect",
-                auth_token_url=f"{sandbox.base_url}/login/oauth2/token",
-                key_set_url=f"{sandbox.base_url}/api/lti/security/jwks",
-                deployment_ids=(store.deployment_id(tool),),
-            ),
-            get_fernet(app),
-        )
-    get_runtime(app).registry.invalidate()
-    return {"course": course, "candidate": candidate, "tool": tool, "key": key}
+    # Canvas side: "Enter URL" with the tool's developer-key JSON, then install in the course;
+    # tool side: what `ctom-lti platform add` stores.
+    install = connect_tool_and_sandbox(app, sandbox, tool_server.base_url, course_id=course.id)
+    return {"course": course, "candidate": candidate, "tool": install.tool}
 
 
 @contextmanager

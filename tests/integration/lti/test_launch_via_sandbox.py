@@ -19,12 +19,9 @@ from flask import Flask
 from sqlalchemy import select
 
 from ctom_lti.db import session_scope
-from ctom_lti.lti.config_json import redirect_uris
+from ctom_lti.demo import connect_tool_and_sandbox
 from ctom_lti.lti.keys import ensure_current_key
-from ctom_lti.lti.registrations import RegistrationInput, add_platform, get_fernet
-from ctom_lti.lti.runtime import get_runtime
 from ctom_lti.models import Cohort, Membership, Person
-from ctom_lti.sandbox.platform import create_developer_key_from_url, deploy
 from ctom_lti.sandbox.server import SandboxServer
 from ctom_lti.sandbox.store import Course, ExternalTool, User
 from ctom_lti.serving import ServerThread
@@ -84,24 +81,7 @@ def cohort(sandbox: SandboxServer, tool_server: ServerThread, app: Flask) -> Coh
     store.enroll(people["custom_mentor"].id, course.id, "StudentEnrollment", role_id=mentor_role.id)
     store.enroll(people["instructor"].id, course.id, "TeacherEnrollment")
     store.enroll(people["ta"].id, course.id, "TaEnrollment")
-    key = create_developer_key_from_url(
-        store, f"{tool_server.base_url}/lti/config.json", redirect_uris(tool_server.base_url)
-    )
-    tool = deploy(store, key, course_id=course.id)
-    with session_scope(app) as session:
-        add_platform(
-            session,
-            RegistrationInput(
-                issuer=store.issuer,
-                client_id=key.client_id,
-                auth_login_url=f"{sandbox.base_url}/api/lti/authorize_redirect",
-                auth_token_url=f"{sandbox.base_url}/login/oauth2/token",
-                key_set_url=f"{sandbox.base_url}/api/lti/security/jwks",
-                deployment_ids=(store.deployment_id(tool),),
-            ),
-            get_fernet(app),
-        )
-    get_runtime(app).registry.invalidate()
+    tool = connect_tool_and_sandbox(app, sandbox, tool_server.base_url, course_id=course.id).tool
     return Cohort12(sandbox, tool_server.base_url, course, tool, people)
 
 

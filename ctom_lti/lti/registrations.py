@@ -18,7 +18,7 @@ from flask import Flask
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session, selectinload
 
-from ctom_lti.models import Deployment, Person, Platform
+from ctom_lti.models import AuditEvent, Deployment, Person, Platform
 
 
 class RegistrationError(Exception):
@@ -129,8 +129,24 @@ def add_platform(session: Session, given: RegistrationInput, fernet: Fernet) -> 
     added = tuple(dict.fromkeys(d for d in given.deployment_ids if d not in known))
     for dep in added:
         platform.deployments.append(Deployment(deployment_id=dep))
+    session.add(
+        AuditEvent(
+            action="platform.add" if created else "platform.update",
+            subject=_subject(given.issuer, given.client_id),
+            # Never the token itself: only whether one was stored.
+            detail={
+                "deployment_ids_added": list(added),
+                "canvas_url": platform.canvas_url,
+                "canvas_token_set": bool(given.canvas_token),
+            },
+        )
+    )
     session.flush()
     return AddResult(platform.id, created, added)
+
+
+def _subject(issuer: str, client_id: str) -> str:
+    return f"{issuer} client_id={client_id}"
 
 
 def list_platforms(session: Session) -> list[PlatformSummary]:
@@ -192,6 +208,13 @@ def remove_platform(
             )
         removed = tuple(sorted(d.deployment_id for d in platform.deployments))
         session.delete(platform)
+        session.add(
+            AuditEvent(
+                action="platform.remove",
+                subject=_subject(issuer, client_id),
+                detail={"deployment_ids_removed": list(removed), "people_deleted": people or 0},
+            )
+        )
         session.flush()
         return removed
     gone = []
@@ -199,6 +222,14 @@ def remove_platform(
         if dep.deployment_id in deployment_ids:
             platform.deployments.remove(dep)
             gone.append(dep.deployment_id)
+    if gone:
+        session.add(
+            AuditEvent(
+                action="platform.remove_deployments",
+                subject=_subject(issuer, client_id),
+                detail={"deployment_ids_removed": gone},
+            )
+        )
     session.flush()
     return tuple(gone)
 

@@ -138,10 +138,7 @@ def test_the_gradebook_of_a_cohort_is_read_in_a_few_calls(sandbox: SandboxServer
     sandbox.log.clear()
     entries = gw.get_gradebook(course.id, [a.id for a in assignments])
     assert len(entries) == 150 * 3
-    reads = [(r.status, r.path, r.query[-40:]) for r in sandbox.log.reads()]
-    # 150 students at 100 per page; a throttled answer (retried) is the only other read allowed.
-    assert [status for status, _, _ in reads if status == 200] == [200, 200], reads
-    assert all(status in (403, 429) for status, _, _ in reads if status != 200), reads
+    assert len(sandbox.log.reads()) == 2  # 150 students, 100 per page
     graded = {(e.user_id, e.assignment_id): e for e in entries if e.grade is not None}
     assert set(graded) == {(students[0], assignments[0].id), (students[1], assignments[0].id)}
     entry = graded[(students[0], assignments[0].id)]

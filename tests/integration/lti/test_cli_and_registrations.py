@@ -16,7 +16,7 @@ from ctom_lti import create_app
 from ctom_lti.cli import main
 from ctom_lti.db import session_scope
 from ctom_lti.lti.registrations import canvas_credentials, get_fernet
-from ctom_lti.models import Platform
+from ctom_lti.models import AuditEvent, Platform
 from tests.lti_fixtures import CLIENT_ID, DEPLOYMENT_ID, LaunchActions
 from tests.lti_support import TestPlatform
 
@@ -239,3 +239,36 @@ def test_extra_framing_origins_come_from_the_environment(
     custom = create_app(app_config)
     csp = custom.test_client().get("/lti/jwks").headers["Content-Security-Policy"]
     assert "https://canvas.district.example.org" in csp.split()
+
+
+def test_registration_changes_leave_an_audit_trail_without_the_token(
+    app: Flask, test_platform: TestPlatform
+) -> None:
+    added = cli(
+        app,
+        *add_args(
+            test_platform,
+            CLIENT_ID,
+            "--deployment-id",
+            "1:a",
+            "--canvas-url",
+            "https://school.instructure.com",
+        ),
+        input=TOKEN + "\n",
+    )
+    assert added.exit_code == 0, added.output
+    removed = cli(
+        app, "platform", "remove", "--issuer", test_platform.issuer, "--client-id", CLIENT_ID
+    )
+    assert removed.exit_code == 0, removed.output
+    with session_scope(app) as s:
+        events = s.scalars(select(AuditEvent).order_by(AuditEvent.id)).all()
+        assert [e.action for e in events] == ["platform.add", "platform.remove"]
+        assert events[0].detail == {
+            "deployment_ids_added": ["1:a"],
+            "canvas_url": "https://school.instructure.com",
+            "canvas_token_set": True,
+        }
+        assert events[1].detail is not None
+        assert events[1].detail["deployment_ids_removed"] == ["1:a"]
+        assert all(TOKEN not in json.dumps(e.detail) for e in events)

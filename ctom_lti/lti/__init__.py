@@ -31,6 +31,7 @@ _SETTINGS: dict[str, tuple[Any, type]] = {
 #: Endpoints that never read session data (they are authenticated by the launch itself).
 _SESSIONLESS_PATHS = frozenset(
     {
+        "/",
         "/lti/login",
         "/lti/launch",
         "/lti/launch/continue",
@@ -56,7 +57,7 @@ def init_app(app: Flask) -> None:
     """Register the LTI blueprint, the session interface and CSRF protection on ``app``."""
     from flask_wtf.csrf import CSRFProtect  # type: ignore[import-untyped]
 
-    from ctom_lti.lti import runtime, views, web
+    from ctom_lti.lti import about, runtime, views, web
     from ctom_lti.lti.launch import LaunchRefused
     from ctom_lti.lti.sessions import ServerSessionInterface
 
@@ -70,6 +71,7 @@ def init_app(app: Flask) -> None:
 
     csrf = CSRFProtect(app)
     app.register_blueprint(views.bp)
+    app.register_blueprint(about.bp)
     # These are authenticated by the signed launch (or its one-time continuation), not a form.
     for view in (views.login, views.launch, views.launch_continue):
         csrf.exempt(view)

@@ -220,7 +220,11 @@ def launch_claims(
             "version": "cloud",
             "product_family_code": "canvas",
         },
-        claims.LIS: {"person_sourcedid": None, "course_offering_sourcedid": None},
+        # What Canvas sends for a person and a course without SIS ids.
+        claims.LIS: {
+            "person_sourcedid": "$Person.sourcedId",
+            "course_offering_sourcedid": "$CourseSection.sourcedId",
+        },
         claims.LTI11_LEGACY_USER_ID: "7d1e0c9b8a7f6e5d4c3b2a1f0e9d8c7b6a5f4e3d",
         claims.LTI + "lti1p1": {"user_id": "7d1e0c9b8a7f6e5d4c3b2a1f0e9d8c7b6a5f4e3d"},
         claims.AGS_ENDPOINT: {

@@ -13,6 +13,7 @@ from types import MappingProxyType
 from typing import Any
 
 from ctom_lti.lti import claims
+from ctom_lti.lti.canvas_variables import is_unexpanded_variable
 from ctom_lti.lti.roles import RoleDecision, RoleInput, decide_roles, parse_canvas_membership_roles
 
 #: Longest text we keep from a claim; matches the widest ``String(255)`` column it lands in.
@@ -108,16 +109,23 @@ def apply_canvas_quirks(body: Mapping[str, Any]) -> dict[str, Any]:
       :func:`audience_client_id`.
     - Old tokens carry ``errors`` / ``validation_context`` noise at the top level and inside
       claims, and ``null`` inside nested claims (canvas-lti.md §4.2, §10.12): dropped.
-    - Custom values: numbers were JSON numbers in older tokens and strings now (§10.13); an
-      unexpanded variable arrives as the literal ``"$Canvas.xxx"`` text (§4.2) and means
-      "unknown". Everything becomes a string or is dropped.
+    - A variable Canvas could not expand arrives as its own name — ``lis.person_sourcedid`` is
+      ``"$Person.sourcedId"`` for a user without an SIS id, a custom field ``"$Canvas.xxx"``
+      (:mod:`ctom_lti.lti.canvas_variables`): dropped, top level and inside claims, so it is
+      never stored as a value.
+    - Custom values: numbers were JSON numbers in older tokens and strings now (§10.13).
+      Everything becomes a string or is dropped.
     """
     cleaned: dict[str, Any] = {}
     for key, raw in body.items():
-        if key in _NOISE:
+        if key in _NOISE or is_unexpanded_variable(raw):
             continue
-        if isinstance(raw, dict) and (None in raw.values() or not _NOISE.isdisjoint(raw)):
-            cleaned[key] = {k: v for k, v in raw.items() if v is not None and k not in _NOISE}
+        if isinstance(raw, dict):
+            cleaned[key] = {
+                k: v
+                for k, v in raw.items()
+                if v is not None and k not in _NOISE and not is_unexpanded_variable(v)
+            }
         else:
             cleaned[key] = raw
     custom = cleaned.get(claims.CUSTOM)
@@ -149,7 +157,7 @@ def _clean_custom(custom: Mapping[str, Any]) -> dict[str, str]:
             out[key] = "true" if value else "false"
         elif isinstance(value, int | float):
             out[key] = str(value)
-        elif isinstance(value, str) and not value.startswith("$"):
+        elif isinstance(value, str) and not is_unexpanded_variable(value):
             out[key] = value
     return out
 

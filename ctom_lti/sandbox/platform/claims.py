@@ -31,6 +31,10 @@ PLACEMENT = "https://www.instructure.com/placement"
 
 COURSE_OFFERING = "http://purl.imsglobal.org/vocab/lis/v2/course#CourseOffering"
 
+#: What Canvas sends in the lis claim for a person / course without an SIS id.
+PERSON_SOURCEDID = "$Person.sourcedId"
+COURSE_SECTION_SOURCEDID = "$CourseSection.sourcedId"
+
 
 @dataclass(frozen=True)
 class UserFacts:
@@ -174,9 +178,14 @@ def _privacy_claims(facts: LaunchFacts, user: UserFacts) -> dict[str, Any]:
         out["name"] = user.name
         out["given_name"] = user.given_name
         out["family_name"] = user.family_name
+        # Without an SIS id Canvas sends the variable's own name, never null: canvas-lms
+        # lib/lti/messages/jwt_message.rb add_include_name_claims! fills both with
+        # expand_variable("$Person.sourcedId") / expand_variable("$CourseSection.sourcedId"),
+        # and an unexpandable variable stays literal (recorded from a live Canvas, June 2025:
+        # alt-cs-lab/lti-toolkit docs/content/02-lti/02-lti13-tool/index.md).
         out[LIS_CLAIM] = {
-            "person_sourcedid": user.sis_user_id,
-            "course_offering_sourcedid": facts.context.sis_id,
+            "person_sourcedid": user.sis_user_id or PERSON_SOURCEDID,
+            "course_offering_sourcedid": facts.context.sis_id or COURSE_SECTION_SOURCEDID,
         }
     if level in {"public", "email_only"}:
         out["email"] = user.email

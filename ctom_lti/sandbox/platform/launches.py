@@ -123,8 +123,11 @@ def prepare_launch(
         "iss": store.issuer,
         "login_hint": login_hint,
         "client_id": key.client_id,
-        # Canvas's name, not the spec's lti_deployment_id (canvas-lti.md §10.1).
-        "deployment_id": facts.deployment_id,
+        # Current Canvas names it as the LTI spec does, lti_deployment_id (recorded from a live
+        # Canvas, June 2025: alt-cs-lab/lti-toolkit docs/content/02-lti/02-lti13-tool/index.md).
+        # Older Canvas sent deployment_id (canvas-lms#2201, 2023; doc/api/lti_launch_overview.md
+        # still says so); the tool accepts both.
+        "lti_deployment_id": facts.deployment_id,
         "target_link_uri": spec.target_link_uri,
         "lti_message_hint": hint,
         "canvas_environment": settings.environment,

@@ -165,6 +165,21 @@ def test_each_role_launches_from_course_navigation(
         assert roles == [role]
 
 
+def test_sis_ids_canvas_left_unexpanded_are_not_stored(app: Flask, cohort: Cohort12) -> None:
+    """The sandbox, as Canvas, sends "$Person.sourcedId" for a person without an SIS id: the
+    tool stores no SIS id for them, and the real id of a person who has one."""
+    cohort.people["instructor"].sis_user_id = "T-1001"
+    launch_from_course(cohort, "candidate")
+    launch_from_course(cohort, "instructor")
+    with session_scope(app) as session:
+        rows = session.execute(select(Person.sub, Person.sis_user_id)).all()
+    stored = {row.sub: row.sis_user_id for row in rows}
+    assert stored == {
+        cohort.people["candidate"].lti_id: None,
+        cohort.people["instructor"].lti_id: "T-1001",
+    }
+
+
 def test_relaunch_is_idempotent_and_the_session_stays_usable(app: Flask, cohort: Cohort12) -> None:
     for _ in range(2):
         browser, page = launch_from_course(cohort, "candidate")

@@ -36,8 +36,9 @@ def test_course_navigation_launch_carries_every_canvas_claim(world: World) -> No
     assert login.action == "http://localhost:9999/lti/login"
     assert login.fields["iss"] == "https://canvas.instructure.com"
     assert login.fields["client_id"] == world.key.client_id == "10000000000001"
-    assert re.fullmatch(r"\d+:[0-9a-f]{40}", login.fields["deployment_id"])
-    assert "lti_deployment_id" not in login.fields
+    # current Canvas names the deployment as the spec does (older Canvas: deployment_id)
+    assert re.fullmatch(r"\d+:[0-9a-f]{40}", login.fields["lti_deployment_id"])
+    assert "deployment_id" not in login.fields
     assert login.fields["target_link_uri"].endswith("/lti/launch?placement=course_navigation")
     assert login.fields["canvas_environment"] == "prod"
     assert login.fields["canvas_region"] == "us-east-1"
@@ -55,7 +56,7 @@ def test_course_navigation_launch_carries_every_canvas_claim(world: World) -> No
     assert claims["aud"] == world.key.client_id and claims["azp"] == world.key.client_id
     assert claims["sub"] == world.student.lti_id and UUID.match(claims["sub"])
     assert claims["exp"] - claims["iat"] == 3600
-    assert claims[f"{LTI}/deployment_id"] == login.fields["deployment_id"]
+    assert claims[f"{LTI}/deployment_id"] == login.fields["lti_deployment_id"]
     assert claims[f"{LTI}/message_type"] == "LtiResourceLinkRequest"
     assert claims[f"{LTI}/version"] == "1.3.0"
     assert claims[f"{LTI}/target_link_uri"] == login.fields["target_link_uri"]
@@ -102,6 +103,18 @@ def test_course_navigation_launch_carries_every_canvas_claim(world: World) -> No
     assert nrps == {
         "context_memberships_url": f"{services}/names_and_roles",
         "service_versions": ["2.0"],
+    }
+
+
+def test_missing_sis_ids_arrive_as_canvas_variable_names(world: World) -> None:
+    """Canvas never sends null in the lis claim: without an SIS id the variable's own name
+    comes through (jwt_message.rb add_include_name_claims!; recorded from a live Canvas)."""
+    world.student.sis_user_id = None
+    world.course.sis_course_id = None
+    lis = world.browser(world.student).launch(world.nav_path).claim("lis")
+    assert lis == {
+        "person_sourcedid": "$Person.sourcedId",
+        "course_offering_sourcedid": "$CourseSection.sourcedId",
     }
 
 

@@ -116,3 +116,40 @@ def test_overlong_text_is_truncated_to_column_width() -> None:
     raw = body()
     raw["name"] = "x" * 5000
     assert parse_launch(raw).name == "x" * 255
+
+
+def test_variables_canvas_could_not_expand_are_absent_everywhere() -> None:
+    """Canvas sends a variable's own name when it has no value (a person or course without an
+    SIS id, a course variable outside a course): never a person's SIS id or a course id."""
+    raw = body()
+    raw[claims.LIS] = {
+        "person_sourcedid": "$Person.sourcedId",
+        "course_offering_sourcedid": "$CourseSection.sourcedId",
+    }
+    raw[claims.CUSTOM] = {
+        **raw[claims.CUSTOM],
+        "canvas_course_id": "$Canvas.course.id",
+        "canvas_user_id": " $Canvas.user.id ",
+        "fee": "$5 fee",
+    }
+    raw["name"] = "$Person.name.full"
+    raw["given_name"] = "$tacy"
+    raw["family_name"] = "Moreno"
+    ctx = parse_launch(raw)
+    assert ctx.person_sourcedid is None
+    assert ctx.canvas_course_id is None
+    assert ctx.canvas_user_id is None
+    assert ctx.name is None
+    # Text that only looks like a variable is a real value.
+    assert ctx.given_name == "$tacy"
+    assert ctx.custom["fee"] == "$5 fee"
+    assert ctx.display_name == "$tacy Moreno"
+
+
+def test_a_real_sis_id_is_kept() -> None:
+    raw = body()
+    raw[claims.LIS] = {
+        "person_sourcedid": "S1001",
+        "course_offering_sourcedid": "$CourseSection.sourcedId",
+    }
+    assert parse_launch(raw).person_sourcedid == "S1001"

@@ -44,6 +44,12 @@ class RetryPolicy:
     #: after ``403 Rate Limit Exceeded`` wait at least this long: the bucket leaks ~10 units/s
     throttled_wait: float = 1.0
 
+    def backoff(self, attempt: int) -> float:
+        """Seconds to wait after the ``attempt``-th failure: a random wait below a ceiling that
+        doubles per attempt (full jitter), so clients that failed together retry apart."""
+        ceiling = min(self.max_wait, self.initial_wait * 2 ** max(0, attempt - 1))
+        return random.uniform(0, ceiling)  # noqa: S311 - jitter, not security
+
 
 @dataclass(frozen=True)
 class CallCounts:
@@ -219,8 +225,7 @@ def _retryable(idempotent: bool) -> Callable[[BaseException], bool]:
 
 def _wait(policy: RetryPolicy) -> Callable[[RetryCallState], float]:
     def wait(state: RetryCallState) -> float:
-        ceiling = min(policy.max_wait, policy.initial_wait * 2 ** (state.attempt_number - 1))
-        delay = random.uniform(0, ceiling)  # noqa: S311 - jitter, not security
+        delay = policy.backoff(state.attempt_number)
         exc = state.outcome.exception() if state.outcome else None
         if isinstance(exc, CanvasThrottled):
             delay = max(delay, policy.throttled_wait * random.uniform(1.0, 1.5))  # noqa: S311

@@ -20,9 +20,10 @@ from ctom_lti.canvas_sync.cohort import CohortConfig, Pairing, load_cohort
 from ctom_lti.canvas_sync.desired import DesiredCourse, desired_course
 from ctom_lti.canvas_sync.mapping import MappingStore
 from ctom_lti.canvas_sync.models import SyncRun
+from ctom_lti.canvas_sync.outcome import Outcome
 from ctom_lti.canvas_sync.planner import Plan, plan_sync
 from ctom_lti.canvas_sync.report import SyncReport, build_report
-from ctom_lti.canvas_sync.runner import Outcome, Runner
+from ctom_lti.canvas_sync.runner import Runner
 from ctom_lti.canvas_sync.snapshot import CourseSnapshot, Scope, take_snapshot
 from ctom_lti.canvas_sync.spec import CourseSpec, load_spec
 from ctom_lti.curriculum.loader import Curriculum, load_curriculum

@@ -11,7 +11,7 @@ from sqlalchemy import delete, select
 from sqlalchemy.orm import Session
 
 from ctom_lti.canvas_sync.models import SyncMapping
-from ctom_lti.canvas_sync.planner import MappingEntry
+from ctom_lti.canvas_sync.planner.identity import MappingEntry
 
 
 class MappingStore:

@@ -13,19 +13,11 @@ from datetime import datetime
 from typing import Any
 
 from ctom_lti.canvas.retry import CallCounts
-from ctom_lti.canvas_sync.actions import Action, Blocked, Op
+from ctom_lti.canvas_sync.actions import Action, Blocked
+from ctom_lti.canvas_sync.outcome import STATUS_OF_OP, Outcome, Status
 from ctom_lti.canvas_sync.planner import Plan
-from ctom_lti.canvas_sync.runner import Outcome, Status
 
 COUNT_NAMES = ("created", "updated", "unchanged", "deleted", "failed", "skipped")
-_PLANNED = {
-    Op.CREATE: Status.CREATED,
-    Op.UPDATE: Status.UPDATED,
-    Op.MOVE: Status.UPDATED,
-    Op.PUBLISH: Status.UPDATED,
-    Op.DELETE: Status.DELETED,
-    Op.ADOPT: Status.ADOPTED,
-}
 #: How an object's action statuses combine: the first one present wins.
 _PRECEDENCE = ("failed", "created", "deleted", "updated", "skipped", "unchanged")
 
@@ -133,9 +125,7 @@ def build_report(
     """Summarise a run; ``outcomes=None`` reports the plan itself (a dry run)."""
     actions = list(plan.actions)
     if outcomes is None:
-        statuses = [
-            Status.BLOCKED if a.op is Op.BLOCKED else _PLANNED.get(a.op, "") for a in actions
-        ]
+        statuses = [STATUS_OF_OP.get(a.op, "") for a in actions]
         results = [
             ActionReport(
                 a.id,

@@ -25,7 +25,7 @@ from ctom_lti.canvas_sync.desired import (
     DesiredCourse,
     desired_course,
 )
-from ctom_lti.canvas_sync.planner import MARKER, TOOL_KEY, MappingEntry, digest
+from ctom_lti.canvas_sync.planner.identity import MARKER, TOOL_KEY, MappingEntry, digest
 from ctom_lti.canvas_sync.snapshot import CourseSnapshot
 from ctom_lti.canvas_sync.spec import load_spec
 from ctom_lti.canvas_sync.tomlsource import TomlSource

@@ -28,14 +28,10 @@ from ctom_lti.canvas_sync.actions import (
 )
 from ctom_lti.canvas_sync.cohort import Pairing
 from ctom_lti.canvas_sync.desired import DesiredTool, observers_for
-from ctom_lti.canvas_sync.planner import (
-    MappingEntry,
-    Plan,
-    order_steps,
-    plan_sync,
-    rich_text_matches,
-    tool_matches,
-)
+from ctom_lti.canvas_sync.planner import MappingEntry, Plan, plan_sync
+from ctom_lti.canvas_sync.planner.diffs import rich_text_matches
+from ctom_lti.canvas_sync.planner.identity import digest, tool_matches
+from ctom_lti.canvas_sync.planner.ordering import order_steps
 from ctom_lti.canvas_sync.snapshot import CourseSnapshot, Scope
 
 from .built import TOOL_URL, built, programme_course, tool
@@ -241,8 +237,6 @@ def test_rich_text_that_canvas_reformatted_is_not_rewritten() -> None:
     assert rich_text_matches("<p>a</p>\n<p>b</p>", "<p>a</p> <p>b</p>", None)
     assert not rich_text_matches("<p>a</p>", "<p>b</p>", entry)
     # Canvas sanitised what sync sent; nobody has changed it since.
-    from ctom_lti.canvas_sync.planner import digest
-
     sent = MappingEntry("page:x", "page", 1, True, digest("<p>a</p>"), digest('<p class="x">a</p>'))
     assert rich_text_matches("<p>a</p>", '<p class="x">a</p>', sent)
     # …but a hand edit after that is put back.

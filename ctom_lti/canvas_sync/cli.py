@@ -20,7 +20,7 @@ from flask import Flask, current_app
 from flask.cli import with_appcontext
 
 from ctom_lti.canvas import make_canvas_gateway
-from ctom_lti.canvas.errors import CanvasError, CanvasNotFound
+from ctom_lti.canvas.errors import CanvasError, CanvasNotFound, CanvasUnavailable
 from ctom_lti.canvas.gateway import CanvasGateway
 from ctom_lti.canvas_sync.cohort import CohortConfig
 from ctom_lti.canvas_sync.report import SyncReport
@@ -86,8 +86,13 @@ def _read_token(token_stdin: bool) -> str:
     return token
 
 
-def _gateway(app: Flask, options: SyncOptions) -> CanvasGateway:
+def _canvas_url(app: Flask, options: SyncOptions) -> str | None:
     url = options.canvas_url or os.environ.get("CTOM_CANVAS_URL") or app.config.get("CANVAS_URL")
+    return str(url) if url else None
+
+
+def _gateway(app: Flask, options: SyncOptions) -> CanvasGateway:
+    url = _canvas_url(app, options)
     if not url:
         _fail_input(
             "Error: no Canvas address. Pass --canvas-url https://school.instructure.com or set "
@@ -97,8 +102,20 @@ def _gateway(app: Flask, options: SyncOptions) -> CanvasGateway:
     return make_canvas_gateway(str(url), token, concurrency=options.concurrency)
 
 
-def _canvas_problem(exc: CanvasError, options: SyncOptions, account: Any) -> str:
+def _canvas_problem(
+    exc: CanvasError, options: SyncOptions, cohort: CohortConfig, canvas_url: str | None
+) -> str:
     """One line (two with the hint) saying what Canvas refused; never a traceback."""
+    account = cohort.account_id
+    if isinstance(exc, CanvasUnavailable) and exc.canvas_status is None:
+        # Nothing answered: speak of what the admin asked for (this Canvas, this course), not of
+        # the API path the first request happened to use.
+        return (
+            f"Error: Could not reach Canvas at {canvas_url} ({_no_answer_reason(exc)}) to sync "
+            f"course {cohort.sis_course_id} from {options.cohort_file.name}.\n"
+            "What to do: Check the Canvas address (--canvas-url or CTOM_CANVAS_URL) and that "
+            "this machine can reach it, then run again."
+        )
     if (
         isinstance(exc, CanvasNotFound)
         and exc.endpoint
@@ -109,6 +126,29 @@ def _canvas_problem(exc: CanvasError, options: SyncOptions, account: Any) -> str
             f"{options.cohort_file.name} (the number in the account's Canvas address)."
         )
     return f"Error: {exc.message}\nWhat to do: {exc.hint}"
+
+
+def _no_answer_reason(exc: BaseException) -> str:
+    """Why no answer came, in a few words, from the network error behind ``exc``."""
+    seen: BaseException | None = exc
+    text = ""
+    while seen is not None:
+        if isinstance(seen, ConnectionRefusedError):
+            return "connection refused"
+        text += f" {seen}"
+        seen = seen.__cause__ or seen.__context__
+    lowered = text.lower()
+    for marker, reason in (
+        ("refused", "connection refused"),
+        ("name or service not known", "no such host"),
+        ("nodename nor servname", "no such host"),
+        ("failed to resolve", "no such host"),
+        ("timed out", "no answer in time"),
+        ("timeout", "no answer in time"),
+    ):
+        if marker in lowered:
+            return reason
+    return "no answer"
 
 
 class _Progress:
@@ -164,7 +204,8 @@ def _run(app: Flask, options: SyncOptions, inputs: _Inputs, gateway: CanvasGatew
                 **common,
             )
     except CanvasError as exc:
-        click.echo(_canvas_problem(exc, options, inputs.cohort.account_id), err=True)
+        problem = _canvas_problem(exc, options, inputs.cohort, _canvas_url(app, options))
+        click.echo(problem, err=True)
         raise click.exceptions.Exit(EXIT_FAILED) from None
     finally:
         progress.close()

@@ -12,8 +12,10 @@ from flask.testing import FlaskClient
 from werkzeug.test import TestResponse
 
 from ctom_lti.db import session_scope
+from ctom_lti.lti.keys import ensure_current_key
 from ctom_lti.lti.registrations import RegistrationInput, add_platform, get_fernet
 from ctom_lti.lti.runtime import get_runtime
+from ctom_lti.serving import ServerThread
 from tests.lti_support import LoginResult, TestPlatform, launch_claims, parse_login_response
 
 CLIENT_ID = "170000000000417"
@@ -121,6 +123,17 @@ class LaunchActions:
         login = login or self.login()
         token_body = dict(body) if body is not None else self.claims(role, login, **claim_kwargs)
         return self.post_launch(self.platform.sign(token_body), login.state)
+
+
+@pytest.fixture
+def tool_server(app: Flask) -> Iterator[ServerThread]:
+    """The tool served over HTTP, with a signing key (Canvas fetches its config and key set)."""
+    # The tool on "localhost", the sandbox on "127.0.0.1": different sites, as in production.
+    server = ServerThread(app, host="localhost")
+    app.config["BASE_URL"] = server.base_url
+    ensure_current_key(app)
+    with server:
+        yield server
 
 
 @pytest.fixture

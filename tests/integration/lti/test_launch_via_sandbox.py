@@ -10,7 +10,6 @@ through Canvas, and post the id_token back to the tool.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
 from dataclasses import dataclass
 from urllib.parse import urljoin
 
@@ -20,7 +19,6 @@ from sqlalchemy import select
 
 from ctom_lti.db import session_scope
 from ctom_lti.demo import connect_tool_and_sandbox
-from ctom_lti.lti.keys import ensure_current_key
 from ctom_lti.models import Cohort, Membership, Person
 from ctom_lti.sandbox.server import SandboxServer
 from ctom_lti.sandbox.store import Course, ExternalTool, User
@@ -38,16 +36,6 @@ class Cohort12:
 
     def nav_path(self) -> str:
         return f"/courses/{self.course.id}/external_tools/{self.tool.id}"
-
-
-@pytest.fixture
-def tool_server(app: Flask) -> Iterator[ServerThread]:
-    # The tool on "localhost", the sandbox on "127.0.0.1": different sites, as in production.
-    server = ServerThread(app, host="localhost")
-    app.config["BASE_URL"] = server.base_url
-    ensure_current_key(app)
-    with server:
-        yield server
 
 
 @pytest.fixture

@@ -16,7 +16,7 @@ from ctom_lti.lti import claims
 from ctom_lti.lti.canvas_variables import is_unexpanded_variable
 from ctom_lti.lti.roles import RoleDecision, RoleInput, decide_roles, parse_canvas_membership_roles
 
-#: Longest text we keep from a claim; matches the widest ``String(255)`` column it lands in.
+#: Longest text a claim may hold; matches the ``String(255)`` column it lands in.
 _MAX_TEXT = 255
 _MAX_URL = 1024
 
@@ -168,7 +168,10 @@ def _text(value: Any, limit: int = _MAX_TEXT) -> str | None:
     if not isinstance(value, str):
         return None
     value = value.strip()
-    return value[:limit] if value else None
+    if len(value) > limit:
+        # Cutting would merge two ids that differ only past the limit; refuse instead.
+        raise LaunchContextError(f"A value in this launch is longer than {limit} characters.")
+    return value or None
 
 
 def _strings(value: Any) -> tuple[str, ...]:

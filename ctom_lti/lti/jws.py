@@ -12,6 +12,7 @@ from __future__ import annotations
 import base64
 import binascii
 import json
+import math
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass
@@ -48,6 +49,11 @@ def _decode(segment: str) -> bytes:
         raise MalformedToken("not base64url") from exc
 
 
+def _no_constant(name: str) -> Any:
+    # Python's json reads NaN and Infinity, which JSON (RFC 8259) does not have.
+    raise MalformedToken(f"{name} is not JSON")
+
+
 def parse_compact(token: str) -> CompactJws:
     """Split and decode ``header.payload.signature``.
 
@@ -57,8 +63,8 @@ def parse_compact(token: str) -> CompactJws:
     if len(parts) != 3:
         raise MalformedToken("not three segments")
     try:
-        header = json.loads(_decode(parts[0]))
-        payload = json.loads(_decode(parts[1]))
+        header = json.loads(_decode(parts[0]), parse_constant=_no_constant)
+        payload = json.loads(_decode(parts[1]), parse_constant=_no_constant)
     except (ValueError, RecursionError) as exc:
         raise MalformedToken("not JSON") from exc
     if not isinstance(header, dict) or not isinstance(payload, dict):
@@ -78,7 +84,12 @@ def signature_valid(jws: CompactJws, key: Any, alg: str) -> bool:
 def _number(value: Any) -> float | None:
     if isinstance(value, bool) or not isinstance(value, int | float):
         return None
-    return float(value)
+    try:
+        number = float(value)
+    except OverflowError:  # an integer beyond any float: no real time
+        return None
+    # 1e400 parses as infinity; a token that never expires is no token.
+    return number if math.isfinite(number) else None
 
 
 def check_claims(

@@ -37,6 +37,7 @@ from pylti1p3.message_validators import get_validators
 from pylti1p3.session import SessionService
 
 from ctom_lti.lti import claims
+from ctom_lti.lti.claim_shapes import ID_MAX, claim_problem
 from ctom_lti.lti.context import audience_client_id
 from ctom_lti.lti.jws import (
     CompactJws,
@@ -50,6 +51,7 @@ from ctom_lti.lti.platform_keys import PlatformKeyError, PlatformKeys
 from ctom_lti.lti.provisioning import fingerprint_key
 from ctom_lti.lti.state_store import LaunchStateStore, LoginState
 from ctom_lti.lti.tool_config import CtomRegistration, DbToolConf
+from ctom_lti.text import has_control
 
 #: An id_token is a few kilobytes; anything much larger is refused before decoding.
 MAX_ID_TOKEN_LENGTH = 64 * 1024
@@ -246,6 +248,11 @@ class CtomMessageLaunch(MessageLaunch):  # type: ignore[misc]
         client_id = audience_client_id(body)
         if not isinstance(iss, str) or not iss or not client_id:
             raise LaunchRefused("The launch does not say which platform and client it is for.")
+        # Not yet verified: nothing that no registration could match is looked up.
+        if any(len(v) > ID_MAX or has_control(v) for v in (iss, client_id)):
+            raise LaunchRefused(
+                "The launch names its platform or client with characters no registration has."
+            )
         registration = self._tool_config.registry.find(iss, client_id, generation=self._generation)
         if registration is None:
             raise LaunchRefused(
@@ -314,12 +321,15 @@ class CtomMessageLaunch(MessageLaunch):  # type: ignore[misc]
     def validate_message(self) -> CtomMessageLaunch:
         body = self._jwt["body"]
         message_type = body.get(claims.MESSAGE_TYPE)
-        if message_type not in claims.SUPPORTED_MESSAGE_TYPES:
+        if not isinstance(message_type, str) or message_type not in claims.SUPPORTED_MESSAGE_TYPES:
             raise LaunchRefused(
                 "The tool cannot handle this kind of launch "
                 f"({str(message_type)[:60] if message_type else 'no message type'}).",
                 hint="Open CTO Mentor from the course navigation or a module link.",
             )
+        problem = claim_problem(body)
+        if problem is not None:
+            raise LaunchRefused(problem)
         for validator in get_validators():
             if validator.can_validate(body):
                 validator.validate(body)  # raises LtiException with what is missing

@@ -21,6 +21,7 @@ from ctom_lti.lti.launch import LaunchRefused
 from ctom_lti.lti.runtime import LtiRuntime
 from ctom_lti.lti.state_store import LoginState, digest
 from ctom_lti.lti.tool_config import CtomRegistration
+from ctom_lti.text import has_control
 
 _FRAME_NAME = re.compile(r"^[A-Za-z0-9_-]{1,64}$")
 _MAX_PARAM = 4096
@@ -42,7 +43,9 @@ class LoginRequest:
     def from_params(cls, params: Mapping[str, str]) -> LoginRequest:
         """Read a login from request parameters.
 
-        :raises LaunchRefused: when ``iss`` or ``login_hint`` is missing or a value is absurd.
+        :raises LaunchRefused: when ``iss`` or ``login_hint`` is missing or a value is absurd
+            (too long, or holding control characters, which no identifier, hint or URL has;
+            refused here, before anything is looked up with them).
         """
 
         def get(name: str) -> str | None:
@@ -51,6 +54,12 @@ class LoginRequest:
                 return None
             if len(value) > _MAX_PARAM:
                 raise LaunchRefused(f"The login parameter {name!r} is too long.")
+            if has_control(value):
+                raise LaunchRefused(
+                    f"The login parameter {name!r} contains control characters.",
+                    hint="Open CTO Mentor from your Canvas course; if this keeps happening, ask "
+                    "your Canvas administrator to check the tool's settings.",
+                )
             return value
 
         iss = get("iss")

@@ -8,6 +8,8 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from types import MappingProxyType
 
+from ctom_lti.text import bounded_int
+
 MAX_LINE = 200
 MAX_BIO = 4000
 MAX_YEARS = 60
@@ -62,6 +64,18 @@ def _line(text: str) -> str:
     return _SPACES.sub(" ", _printable(text)).strip()
 
 
+def _years(raw: str) -> tuple[int, str | None]:
+    text = raw.strip()
+    if not text:
+        return 0, "Enter a whole number of years (0 if you are new)."
+    if not text.isdigit() or not text.isascii():
+        return 0, "Enter a whole number of years, like 4."
+    years = bounded_int(text, high=MAX_YEARS)
+    if years is None:
+        return 0, f"Enter at most {MAX_YEARS} years."
+    return years, None
+
+
 def validate_profile(form: ProfileForm, principle_keys: Sequence[str]) -> Validation:
     """Check ``form`` against the rules; ``principle_keys`` in curriculum order."""
     errors: dict[str, str] = {}
@@ -75,16 +89,9 @@ def validate_profile(form: ProfileForm, principle_keys: Sequence[str]) -> Valida
         errors["job_title"] = "Enter your job title."
     elif len(job_title) > MAX_LINE:
         errors["job_title"] = f"Keep the job title under {MAX_LINE} characters."
-    years = 0
-    raw_years = form.years_in_leadership.strip()
-    if not raw_years:
-        errors["years_in_leadership"] = "Enter a whole number of years (0 if you are new)."
-    elif not raw_years.isdigit() or not raw_years.isascii():
-        errors["years_in_leadership"] = "Enter a whole number of years, like 4."
-    else:
-        years = int(raw_years)
-        if years > MAX_YEARS:
-            errors["years_in_leadership"] = f"Enter at most {MAX_YEARS} years."
+    years, years_error = _years(form.years_in_leadership)
+    if years_error:
+        errors["years_in_leadership"] = years_error
     known = set(principle_keys)
     unknown = [key for key in form.expertise if key not in known]
     if unknown:
@@ -94,7 +101,10 @@ def validate_profile(form: ProfileForm, principle_keys: Sequence[str]) -> Valida
     bio = _printable(form.bio, keep_newlines=True).replace("\r\n", "\n").strip()
     if len(bio) > MAX_BIO:
         errors["bio"] = f"Keep the bio under {MAX_BIO} characters (it has {len(bio)})."
-    version = int(form.version) if form.version.isdigit() and form.version.isascii() else -1
+    # The version is a hidden field, but a hand-made post can put anything there; bounding it to
+    # the column's range keeps an absurd number from reaching the database.
+    parsed_version = bounded_int(form.version)
+    version = -1 if parsed_version is None else parsed_version
     if version < 0:
         errors["version"] = "The form is out of date; reload the page."
     if errors:

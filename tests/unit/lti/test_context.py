@@ -112,9 +112,12 @@ def test_launch_without_course_context_is_refused_with_a_reason() -> None:
         parse_launch(raw)
 
 
-def test_overlong_text_is_truncated_to_column_width() -> None:
+def test_overlong_text_is_refused_rather_than_cut_to_column_width() -> None:
     raw = body()
     raw["name"] = "x" * 5000
+    with pytest.raises(LaunchContextError, match="longer than 255"):
+        parse_launch(raw)
+    raw["name"] = "x" * 255
     assert parse_launch(raw).name == "x" * 255
 
 

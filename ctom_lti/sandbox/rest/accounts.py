@@ -175,7 +175,11 @@ def get_user(user_id: str) -> Response:
     return jsonify(user_json(user, include_email=True))
 
 
-# canvas-rest.md §4.2 (course users; canvasapi uses search_users)
+# canvas-rest.md §4.2 (course users; canvasapi uses search_users). Canvas source:
+# app/controllers/courses_controller.rb ``users``: ``includes = Array(params[:include])
+# .push("sis_user_id", "email")`` (both always sent), ``user_ids`` may be a comma-separated
+# string (``user_ids.split(",") if user_ids.is_a?(String)``), and ``Api.paginate(…,
+# { total_entries: nil })`` — so no rel="last".
 @bp.get("/courses/<course_id>/users")
 @bp.get("/courses/<course_id>/search_users")
 def list_course_users(course_id: str) -> Response:
@@ -199,8 +203,8 @@ def list_course_users(course_id: str) -> Response:
     for e in sorted(enrollments, key=lambda e: e.id):
         by_user.setdefault(e.user_id, []).append(e)
     users = [s.users[uid] for uid in by_user]
-    wanted_ids = set(str_list(p.get("user_ids")))
-    if wanted_ids:
+    wanted_ids = {i.strip() for raw in str_list(p.get("user_ids")) for i in raw.split(",")}
+    if wanted_ids - {""}:
         users = [u for u in users if str(u.id) in wanted_ids]
     if term:
         users = [u for u in users if search_matches(u, term)]
@@ -208,12 +212,15 @@ def list_course_users(course_id: str) -> Response:
     includes = set(str_list(p.get("include")))
 
     def render(user: User) -> dict[str, Any]:
-        data = user_json(user, include_email="email" in includes)
+        # Someone only invited so far has not accepted: Canvas shows no login id or email for
+        # them (recorded from a live instance).
+        invited_only = all(e.enrollment_state == "invited" for e in by_user[user.id])
+        data = user_json(user, include_email=True, asked=includes, personal=not invited_only)
         if "enrollments" in includes:
-            data["enrollments"] = [enrollment_json(e) for e in by_user[user.id]]
+            data["enrollments"] = [enrollment_json(e, with_user=False) for e in by_user[user.id]]
         return data
 
-    return paginate(users, render)
+    return paginate(users, render, with_last=False)
 
 
 @bp.get("/users/<user_id>/courses")
@@ -223,7 +230,7 @@ def list_user_courses(user_id: str) -> Response:
     user = find_user(user_id)
     caller = current_user()
     require(caller.id == user.id or is_account_admin(caller, store().root_account_id))
-    return paginate(_courses_of(user), course_json)
+    return paginate(_courses_of(user), lambda c: course_json(c, viewer=user))
 
 
 @bp.get("/courses")
@@ -238,7 +245,8 @@ def list_my_courses() -> Response:
     if "published" in p:
         want = to_bool(p["published"])
         courses = [c for c in courses if (c.workflow_state == "available") == want]
-    return paginate(courses, course_json)
+    caller = current_user()
+    return paginate(courses, lambda c: course_json(c, viewer=caller))
 
 
 def _courses_of(user: User) -> list[Any]:

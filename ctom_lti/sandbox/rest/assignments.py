@@ -118,7 +118,10 @@ def assignment_json(a: Assignment) -> dict[str, Any]:
         "integration_id": a.integration_id,
         "integration_data": dict(a.integration_data),
         "published": a.published,
-        "unpublishable": not any(x.workflow_state == "graded" or x.submitted_at for x in subs),
+        # app/models/assignment.rb can_unpublish?: only what students handed in blocks it
+        # (has_student_submissions? = submissions.having_submission); grades a teacher
+        # entered on unsubmitted work do not.
+        "unpublishable": not any(x.submitted_at for x in subs),
         "only_visible_to_overrides": False,
         "visible_to_everyone": True,
         "locked_for_user": False,

@@ -7,6 +7,8 @@ read their course.
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from flask import g, request
 
 from ctom_lti.sandbox.core import current_sandbox
@@ -180,9 +182,23 @@ def find_user(raw: str) -> User:
         user = next((u for u in s.users.values() if u.login_id.lower() == value.lower()), None)
     elif kind == "sis_integration_id":
         user = next((u for u in s.users.values() if u.integration_id == value), None)
+    elif kind in _LTI_USER_IDS:
+        # lib/api.rb SIS_MAPPINGS["users"]: lti_1_3_id → users.lti_id (the LTI 1.3 ``sub``),
+        # lti_user_id / lti_1_1_id / lti_context_id → users.lti_context_id (the 40-hex LTI 1.1
+        # id), uuid → users.uuid; none of them is scoped to an account.
+        user = next((u for u in s.users.values() if _LTI_USER_IDS[kind](s, u) == value), None)
     if user is None:
         raise errors.not_found()
     return user
+
+
+_LTI_USER_IDS: dict[str, Callable[[Store, User], str]] = {
+    "lti_1_3_id": lambda _s, u: u.lti_id,
+    "lti_user_id": lambda s, u: s.opaque_id(f"user_{u.id}"),
+    "lti_1_1_id": lambda s, u: s.opaque_id(f"user_{u.id}"),
+    "lti_context_id": lambda s, u: s.opaque_id(f"user_{u.id}"),
+    "uuid": lambda s, u: s.opaque_id(f"user_uuid_{u.id}"),
+}
 
 
 def find_section(raw: str, course: Course | None = None) -> Section:

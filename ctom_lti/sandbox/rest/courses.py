@@ -30,7 +30,7 @@ from ctom_lti.sandbox.rest.params import (
     to_bool,
 )
 from ctom_lti.sandbox.rest.render import host
-from ctom_lti.sandbox.store import Course, iso
+from ctom_lti.sandbox.store import Course, User, iso
 
 bp = Blueprint("courses", __name__)
 
@@ -47,8 +47,15 @@ def default_course_code(name: str) -> str:
     return f"{words[0]} {with_digit}" if with_digit else words[0]
 
 
-def course_json(course: Course, includes: set[str] | None = None) -> dict[str, Any]:
-    """Course JSON as the edulinq-real capture shows it (§4.1); caller has SIS read rights."""
+def course_json(
+    course: Course, includes: set[str] | None = None, *, viewer: User | None = None
+) -> dict[str, Any]:
+    """Course JSON as the edulinq-real capture shows it (§4.1); caller has SIS read rights.
+
+    ``viewer``: where Canvas shows a course to someone (``GET /courses/:id``, ``/courses``,
+    ``/users/:id/courses``) it carries that person's own ``enrollments`` in it, ``[]`` for an
+    admin with none (lib/api/v1/course_json.rb; recorded from a live instance).
+    """
     includes = includes or set()
     s = store()
     data: dict[str, Any] = {
@@ -100,6 +107,8 @@ def course_json(course: Course, includes: set[str] | None = None) -> dict[str, A
             "workflow_state": "active",
             "grading_period_group_id": None,
         }
+    if viewer is not None:
+        data["enrollments"] = own_enrollments(course, viewer)
     if "sections" in includes:
         data["sections"] = [
             {
@@ -113,6 +122,40 @@ def course_json(course: Course, includes: set[str] | None = None) -> dict[str, A
             if x.course_id == course.id
         ]
     return data
+
+
+_SHORT_TYPES = {
+    "StudentEnrollment": "student",
+    "TeacherEnrollment": "teacher",
+    "TaEnrollment": "ta",
+    "DesignerEnrollment": "designer",
+    "ObserverEnrollment": "observer",
+    "StudentViewEnrollment": "student",
+}
+
+
+def own_enrollments(course: Course, user: User) -> list[dict[str, Any]]:
+    """The short enrollment entries a course carries for its viewer (Course object docs)."""
+    from ctom_lti.sandbox.rest.enrollments import BUILT_IN_ROLE_IDS
+
+    s = store()
+    out = []
+    for e in sorted(s.enrollments_in(course.id, current_only=False), key=lambda e: e.id):
+        if e.user_id != user.id or e.enrollment_state in {"deleted", "rejected", "completed"}:
+            continue
+        role = s.roles.get(e.role_id) if e.role_id is not None else None
+        entry: dict[str, Any] = {
+            "type": _SHORT_TYPES.get(e.type, e.type),
+            "role": role.label if role else e.type,
+            "role_id": role.id if role else BUILT_IN_ROLE_IDS.get(e.type, 0),
+            "user_id": user.id,
+            "enrollment_state": e.enrollment_state,
+            "limit_privileges_to_course_section": e.limit_privileges_to_course_section,
+        }
+        if e.associated_user_id is not None:
+            entry["associated_user_id"] = e.associated_user_id
+        out.append(entry)
+    return out
 
 
 def _includes(p: Params) -> set[str]:
@@ -276,7 +319,7 @@ def list_account_courses(account_id: str) -> Response:
 def get_course(course_id: str) -> Response:
     course = find_course(course_id)
     require_read(course)
-    return jsonify(course_json(course, _includes(params())))
+    return jsonify(course_json(course, _includes(params()), viewer=current_user()))
 
 
 def _apply_event(course: Course, event: str) -> None:

@@ -20,7 +20,7 @@ from ctom_lti.sandbox.rest.auth import (
     require_read,
     store,
 )
-from ctom_lti.sandbox.rest.pagination import paginate
+from ctom_lti.sandbox.rest.pagination import paginate_bookmarked
 from ctom_lti.sandbox.rest.params import (
     Params,
     opt_str,
@@ -59,8 +59,12 @@ _TASKS = {
 }
 
 
-def enrollment_json(e: Enrollment) -> dict[str, Any]:
-    """Enrollment JSON (edulinq-real field set, §4.4)."""
+def enrollment_json(e: Enrollment, *, with_user: bool = True) -> dict[str, Any]:
+    """Enrollment JSON (edulinq-real field set, §4.4).
+
+    ``with_user=False`` inside a user's own JSON (``/courses/:id/users?include[]=enrollments``):
+    Canvas renders those with ``excludes: [:user]`` (lib/api/v1/user.rb user_json).
+    """
     s = store()
     course = s.courses[e.course_id]
     sec = s.sections.get(e.course_section_id)
@@ -92,8 +96,9 @@ def enrollment_json(e: Enrollment) -> dict[str, Any]:
         "section_integration_id": sec.integration_id if sec else None,
         "sis_user_id": user.sis_user_id,
         "html_url": f"{host()}/courses/{e.course_id}/users/{e.user_id}",
-        "user": user_summary(user),
     }
+    if with_user:
+        data["user"] = user_summary(user)
     if e.type == "StudentEnrollment":
         data["grades"] = {
             "html_url": f"{host()}/courses/{e.course_id}/grades/{e.user_id}",
@@ -109,9 +114,20 @@ def enrollment_json(e: Enrollment) -> dict[str, Any]:
     return data
 
 
+#: Ids of the built-in course roles on a fresh Canvas, as recorded from a live instance (ids 1-2
+#: are account roles). The test student's StudentViewEnrollment carries the student role.
+BUILT_IN_ROLE_IDS = {
+    "StudentEnrollment": 3,
+    "TeacherEnrollment": 4,
+    "TaEnrollment": 5,
+    "DesignerEnrollment": 6,
+    "ObserverEnrollment": 7,
+    "StudentViewEnrollment": 3,
+}
+
+
 def _base_role_id(type_: str) -> int:
-    # Canvas's built-in roles have small fixed ids per root account [I: values vary by install]
-    return ENROLLMENT_TYPES.index(type_) + 1 if type_ in ENROLLMENT_TYPES else 0
+    return BUILT_IN_ROLE_IDS.get(type_, 0)
 
 
 def _default_state(course: Course, type_: str) -> str:
@@ -229,7 +245,18 @@ def _filter(enrollments: list[Enrollment]) -> list[Enrollment]:
     if user_filter:
         uid = find_user(user_filter).id
         enrollments = [e for e in enrollments if e.user_id == uid]
-    return sorted(enrollments, key=lambda e: e.id)
+    return enrollments
+
+
+def _order(e: Enrollment) -> tuple[str, str, int]:
+    """Canvas lists enrollments by type, the user's sortable name, then id (enrollments_api_
+    controller.rb index: the SimpleBookmarker on type, sortable_name and id)."""
+    return (e.type, store().users[e.user_id].sortable_name.casefold(), e.id)
+
+
+def _page(found: list[Enrollment]) -> Response:
+    # Bookmarked, as Canvas: page=first, page=bookmark:…, no prev or last (pagination.py).
+    return paginate_bookmarked(_filter(found), enrollment_json, key=_order)
 
 
 # canvas-rest.md §4.4 (list with type[], role[], state[], user_id)
@@ -237,7 +264,7 @@ def _filter(enrollments: list[Enrollment]) -> list[Enrollment]:
 def list_course_enrollments(course_id: str) -> Response:
     course = find_course(course_id)
     require_read(course)
-    return paginate(_filter(store().enrollments_in(course.id, current_only=False)), enrollment_json)
+    return _page(store().enrollments_in(course.id, current_only=False))
 
 
 @bp.get("/sections/<section_id>/enrollments")
@@ -249,7 +276,7 @@ def list_section_enrollments(section_id: str) -> Response:
         for e in store().enrollments_in(sec.course_id, current_only=False)
         if e.course_section_id == sec.id
     ]
-    return paginate(_filter(found), enrollment_json)
+    return _page(found)
 
 
 @bp.get("/users/<user_id>/enrollments")
@@ -258,7 +285,7 @@ def list_user_enrollments(user_id: str) -> Response:
     caller = current_user()
     require(caller.id == user.id or is_account_admin(caller, store().root_account_id))
     found = [e for e in store().enrollments.values() if e.user_id == user.id]
-    return paginate(_filter(found), enrollment_json)
+    return _page(found)
 
 
 @bp.get("/accounts/<account_id>/enrollments/<int:enrollment_id>")

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Collection
 from typing import Any
 
 from flask import request
@@ -36,8 +37,19 @@ def user_summary(user: User) -> dict[str, Any]:
     }
 
 
-def user_json(user: User, *, include_email: bool = False) -> dict[str, Any]:
-    """User JSON (canvas-rest.md §4.2); the caller is an admin, so SIS fields are shown."""
+def user_json(
+    user: User,
+    *,
+    include_email: bool = False,
+    asked: Collection[str] | None = None,
+    personal: bool = True,
+) -> dict[str, Any]:
+    """User JSON (canvas-rest.md §4.2); the caller is an admin, so SIS fields are shown.
+
+    ``asked``: the request's ``include[]`` where, as on ``/courses/:id/users``, Canvas sends
+    ``first_name``/``last_name``/``locale`` only when asked for them [I: the include names];
+    ``None`` keeps them always. ``personal=False`` leaves out ``login_id`` and ``email``.
+    """
     data = {
         "id": user.id,
         "name": user.name,
@@ -52,6 +64,13 @@ def user_json(user: User, *, include_email: bool = False) -> dict[str, Any]:
         "login_id": user.login_id,
         "locale": None,
     }
+    if asked is not None:
+        for name in ("first_name", "last_name", "locale"):
+            if name not in asked:
+                del data[name]
     if include_email:
         data["email"] = user.email
+    if not personal:
+        data.pop("login_id")
+        data.pop("email", None)
     return data

@@ -471,7 +471,9 @@ def bulk_update(course_id: str, assignment_id: str | None = None) -> Response:
             s,
             context_type="Course",
             context_id=course.id,
-            user_id=grader,
+            # app/models/submission.rb queue_bulk_update: Progress.create!(context:, tag:
+            # "submissions_update") names no user, so the Progress says user_id null.
+            user_id=None,
             tag="submissions_update",
             job=_bulk_job(s, plan, grader),
         )

@@ -65,9 +65,10 @@ def test_enrollment_is_idempotent_and_observers_link_to_a_student(
         candidate.id,
         "ObserverEnrollment",
     )
+    # Canvas lists enrollments by type, then name: the observer before the student.
     assert [(e.user_id, e.type) for e in course.get_enrollments()] == [
-        (candidate.id, "StudentEnrollment"),
         (mentor.id, "ObserverEnrollment"),
+        (candidate.id, "StudentEnrollment"),
     ]
 
 

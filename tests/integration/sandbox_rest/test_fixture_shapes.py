@@ -11,7 +11,6 @@ belong to account-level group categories.
 from __future__ import annotations
 
 import json
-import os
 from pathlib import Path
 from typing import Any
 
@@ -20,13 +19,8 @@ import pytest
 from ctom_lti.sandbox.server import SandboxServer
 from tests.sandbox_fixtures import Api
 
-#: canvasapi's fixtures live in the programme's shared folder beside the checkout.
-FIXTURES = Path(
-    os.environ.get(
-        "CTOM_CANVASAPI_FIXTURES",
-        Path(__file__).resolve().parents[3].parent / "shared" / "canvasapi-fixtures",
-    )
-)
+#: canvasapi's fixtures (MIT, licence beside them), shipped with the tests.
+FIXTURES = Path(__file__).resolve().parents[2] / "fixtures" / "canvasapi"
 KNOWN_FIXTURE_ONLY = {
     ("course.json", "create_module"): {"workflow_state"},
     ("course.json", "create_page"): {"id"},
@@ -38,11 +32,6 @@ KNOWN_FIXTURE_ONLY = {
 
 
 def fixture_keys(file: str, name: str) -> set[str]:
-    if not FIXTURES.is_dir():
-        raise FileNotFoundError(
-            f"canvasapi fixtures not found at {FIXTURES}; set CTOM_CANVASAPI_FIXTURES to the "
-            "folder holding them (shared/canvasapi-fixtures)"
-        )
     data = json.loads((FIXTURES / file).read_text())[name]["data"]
     return set(data[0] if isinstance(data, list) else data)
 

@@ -12,18 +12,25 @@ from tests.integration.sandbox_rest.conftest import add_students
 from tests.sandbox_fixtures import Api, make_canvas
 
 
-def test_default_page_size_and_link_header_order(
-    course: Course, sandbox: SandboxServer, api: Api
-) -> None:
-    add_students(sandbox, course.id, 25)
-    resp = api.get(f"courses/{course.id}/enrollments")
+def add_courses(sandbox: SandboxServer, count: int) -> None:
+    """Courses straight into the store: a collection Canvas pages by number."""
+    for n in range(1, count + 1):
+        sandbox.store.add_course(f"Course {n:03d}")
+
+
+def rels(resp: requests.Response) -> list[str]:
+    return [part.split("; ")[1] for part in resp.headers["Link"].split(",")]
+
+
+def test_default_page_size_and_link_header_order(sandbox: SandboxServer, api: Api) -> None:
+    add_courses(sandbox, 25)
+    resp = api.get("accounts/self/courses")
     assert len(resp.json()) == 10
-    rels = [part.split("; ")[1] for part in resp.headers["Link"].split(",")]
-    assert rels == ['rel="current"', 'rel="next"', 'rel="first"', 'rel="last"']
+    assert rels(resp) == ['rel="current"', 'rel="next"', 'rel="first"', 'rel="last"']
     assert resp.links["last"]["url"].endswith("page=3&per_page=10")
 
     middle = requests.get(resp.links["next"]["url"], headers=api.session.headers, timeout=10)
-    assert [r.split("; ")[1] for r in middle.headers["Link"].split(",")] == [
+    assert rels(middle) == [
         'rel="current"',
         'rel="next"',
         'rel="prev"',
@@ -32,40 +39,72 @@ def test_default_page_size_and_link_header_order(
     ]
 
 
-def test_links_keep_filters_and_drop_paging_and_tokens(
-    course: Course, sandbox: SandboxServer, api: Api
-) -> None:
-    add_students(sandbox, course.id, 5)
+def test_links_keep_filters_and_drop_paging_and_tokens(sandbox: SandboxServer, api: Api) -> None:
+    add_courses(sandbox, 5)
     resp = api.as_user(None).get(
-        f"courses/{course.id}/enrollments",
+        "accounts/self/courses",
         params=[
-            ("type[]", "StudentEnrollment"),
-            ("state[]", "active"),
+            ("state[]", "unpublished"),
+            ("include[]", "term"),
             ("per_page", "2"),
             ("access_token", sandbox.admin_token),
         ],
     )
     nxt = resp.links["next"]["url"]
-    assert nxt.startswith(f"{sandbox.base_url}/api/v1/courses/{course.id}/enrollments?")
+    assert nxt.startswith(f"{sandbox.base_url}/api/v1/accounts/self/courses?")
     query = parse_qsl(urlsplit(nxt).query)
     assert query == [
-        ("state[]", "active"),
-        ("type[]", "StudentEnrollment"),
+        ("include[]", "term"),
+        ("state[]", "unpublished"),
         ("page", "2"),
         ("per_page", "2"),
     ]
-    assert "state%5B%5D=active" in nxt
+    assert "state%5B%5D=unpublished" in nxt
     assert sandbox.admin_token not in resp.headers["Link"]
 
 
-def test_per_page_is_clamped_and_past_the_end_is_empty(
+def test_per_page_is_clamped_and_past_the_end_is_empty(sandbox: SandboxServer, api: Api) -> None:
+    add_courses(sandbox, 120)
+    assert len(api.get("accounts/self/courses", params={"per_page": 500}).json()) == 100
+    assert len(api.get("accounts/self/courses", params={"per_page": 0}).json()) == 1
+    past = api.get("accounts/self/courses", params={"page": 99})
+    assert (past.status_code, past.json()) == (200, [])
+
+
+def test_enrollments_use_bookmarks_with_no_prev_or_last(
     course: Course, sandbox: SandboxServer, api: Api
 ) -> None:
-    add_students(sandbox, course.id, 120)
-    assert len(api.get(f"courses/{course.id}/enrollments", params={"per_page": 500}).json()) == 100
-    assert len(api.get(f"courses/{course.id}/enrollments", params={"per_page": 0}).json()) == 1
-    past = api.get(f"courses/{course.id}/enrollments", params={"page": 99})
-    assert (past.status_code, past.json()) == (200, [])
+    """Canvas pages enrollments by bookmark (enrollments_api_controller.rb index): page=first,
+    then page=bookmark:…; links current, next, first — nothing to jump to a page number."""
+    add_students(sandbox, course.id, 25)
+    first = api.get(f"courses/{course.id}/enrollments", params=[("type[]", "StudentEnrollment")])
+    assert rels(first) == ['rel="current"', 'rel="next"', 'rel="first"']
+    assert first.links["current"]["url"].endswith("page=first&per_page=10")
+    assert first.links["first"]["url"].endswith("page=first&per_page=10")
+    nxt = first.links["next"]["url"]
+    page = dict(parse_qsl(urlsplit(nxt).query))["page"]
+    assert page.startswith("bookmark:") and not page[9:].isdigit()
+    assert "type%5B%5D=StudentEnrollment" in nxt
+
+    seen = [e["user_id"] for e in first.json()]
+    url: str | None = nxt
+    while url:
+        resp = requests.get(url, headers=api.session.headers, timeout=10)
+        assert "prev" not in resp.links and "last" not in resp.links
+        seen += [e["user_id"] for e in resp.json()]
+        url = resp.links.get("next", {}).get("url")
+    names = {u.id: u.sortable_name for u in sandbox.store.users.values()}
+    assert len(seen) == len(set(seen)) == 25
+    assert [names[i] for i in seen] == sorted(names[i] for i in seen)
+    # A number is not a bookmark: it reads as the first page, as in Canvas.
+    numbered = api.get(f"courses/{course.id}/enrollments", params={"page": 2})
+    assert [e["user_id"] for e in numbered.json()] == seen[:10]
+
+
+def test_course_users_have_no_last_link(course: Course, sandbox: SandboxServer, api: Api) -> None:
+    add_students(sandbox, course.id, 12)
+    resp = api.get(f"courses/{course.id}/users")
+    assert rels(resp) == ['rel="current"', 'rel="next"', 'rel="first"']
 
 
 def test_links_use_the_host_the_client_called(course: Course, sandbox: SandboxServer) -> None:

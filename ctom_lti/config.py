@@ -16,6 +16,7 @@ from flask import Flask
 _ENV_PARSERS: dict[str, type] = {
     "DATABASE_URL": str,
     "REDIS_URL": str,
+    "REDIS_TIMEOUT": float,
     "SECRET_KEY": str,
     "BASE_URL": str,
     "ENCRYPTION_KEY": str,
@@ -41,6 +42,9 @@ def defaults(instance_path: str) -> dict[str, Any]:
         "DATABASE_URL": "sqlite:///" + str(Path(instance_path) / "ctom_lti.sqlite3"),
         # Without Redis, launch state and sessions live in the database (shared across workers).
         "REDIS_URL": None,
+        # Seconds to wait for Redis to connect or reply before answering 503 (a frozen Redis
+        # must not hold requests).
+        "REDIS_TIMEOUT": 1.0,
         # None means "generate one and keep it in the instance folder" (see _ensure_secret_key).
         "SECRET_KEY": None,
         # Public base URL of the tool as Canvas reaches it, e.g. https://ctom.example.edu

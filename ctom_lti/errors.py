@@ -3,6 +3,9 @@
 Every error carries a message for the person in front of the screen (what happened) and a hint
 (what to do). Stack traces never reach users; unexpected failures are logged and answered with a
 generic 500 page that still says what to do.
+
+Error pages never depend on the session: they must render when the session store itself is what
+failed (the session may not even have been opened).
 """
 
 from __future__ import annotations
@@ -10,8 +13,8 @@ from __future__ import annotations
 import logging
 from typing import Any
 
-from flask import Flask, Response, render_template, request
-from werkzeug.exceptions import HTTPException
+from flask import Flask, Response, current_app, request
+from werkzeug.exceptions import HTTPException, InternalServerError
 
 log = logging.getLogger(__name__)
 
@@ -94,6 +97,32 @@ class LaunchError(CtomError):
     )
 
 
+class DependencyUnavailable(CtomError):
+    """Something the tool relies on is not answering; the request may succeed a little later."""
+
+    status = 503
+    title = "Temporarily unavailable"
+    message = "A service CTO Mentor relies on is not answering."
+    hint = "Try again in a minute. Nothing has been changed."
+    #: Seconds a client should wait before trying again (the ``Retry-After`` header).
+    retry_after = 30
+
+
+class SessionStoreUnavailable(DependencyUnavailable):
+    """The shared store of sign-ins and sessions (Redis) cannot be reached or does not answer."""
+
+    title = "CTO Mentor cannot reach its session store"
+    message = (
+        "The tool's session store, which keeps sign-ins from Canvas, is unavailable right now, "
+        "so this page cannot be opened."
+    )
+    hint = (
+        "Try again in a minute (use your browser's Back button to return to anything you were "
+        "typing). If it keeps happening, tell your programme administrator: the tool's Redis "
+        "server is not answering."
+    )
+
+
 def _wants_json() -> bool:
     best = request.accept_mimetypes.best_match(["application/json", "text/html"])
     return (
@@ -106,12 +135,23 @@ def render_error(status: int, title: str, message: str, hint: str) -> tuple[Any,
     """Render the error page (or JSON for API clients) with the given status."""
     if _wants_json():
         return {"error": title, "message": message, "hint": hint}, status
-    return (
-        render_template(
-            "errors/error.html", status=status, title=title, message=message, hint=hint
-        ),
-        status,
-    )
+    # Straight from the template environment: Flask's ``render_template`` would add the session
+    # to the context, which fails when the session could not be opened.
+    template = current_app.jinja_env.get_template("errors/error.html")
+    html = template.render(status=status, title=title, message=message, hint=hint)
+    return html, status
+
+
+def _render_ctom_error(exc: CtomError) -> tuple[Any, int] | Response:
+    if exc.status >= 500:
+        log.error("%s: %s", type(exc).__name__, exc.message)
+    body, status = render_error(exc.status, exc.title, exc.message, exc.hint)
+    if isinstance(exc, DependencyUnavailable):
+        response = current_app.make_response((body, status))
+        response.headers["Retry-After"] = str(exc.retry_after)
+        response.headers["Cache-Control"] = "no-store"
+        return response
+    return body, status
 
 
 _HTTP_HINTS = {
@@ -129,13 +169,15 @@ def register_error_handlers(app: Flask) -> None:
     """Map our errors, HTTP errors and unexpected exceptions to friendly pages."""
 
     @app.errorhandler(CtomError)
-    def _ctom_error(exc: CtomError) -> tuple[Any, int]:
-        if exc.status >= 500:
-            log.error("%s: %s", type(exc).__name__, exc.message)
-        return render_error(exc.status, exc.title, exc.message, exc.hint)
+    def _ctom_error(exc: CtomError) -> tuple[Any, int] | Response:
+        return _render_ctom_error(exc)
 
     @app.errorhandler(HTTPException)
     def _http_error(exc: HTTPException) -> tuple[Any, int] | Response:
+        original = getattr(exc, "original_exception", None)
+        if isinstance(exc, InternalServerError) and isinstance(original, CtomError):
+            # Raised while the response was being finished (e.g. saving the session).
+            return _render_ctom_error(original)
         status = exc.code or 500
         hint = _HTTP_HINTS.get(status, "Go back and try again.")
         return render_error(status, exc.name, exc.description or exc.name, hint)

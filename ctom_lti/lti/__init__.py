@@ -59,7 +59,7 @@ def init_app(app: Flask) -> None:
 
     from ctom_lti.lti import about, runtime, views, web
     from ctom_lti.lti.launch import LaunchRefused
-    from ctom_lti.lti.sessions import ServerSessionInterface
+    from ctom_lti.lti.sessions import ServerSessionInterface, refuse_if_unavailable
 
     _apply_settings(app)
     rt = runtime.install(app)
@@ -69,6 +69,9 @@ def init_app(app: Flask) -> None:
         unread_paths=_SESSIONLESS_PATHS,
     )
 
+    # Before CSRF protection, which would otherwise report the unreadable session as a missing
+    # CSRF token.
+    app.before_request(refuse_if_unavailable)
     csrf = CSRFProtect(app)
     app.register_blueprint(views.bp)
     app.register_blueprint(about.bp)

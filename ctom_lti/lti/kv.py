@@ -6,10 +6,16 @@ state and continuation tokens single-use.
 
 A launch needs several of these reads and writes; :func:`batch` sends them to Redis in one round
 trip (each Redis command costs about as much CPU as the rest of a launch step).
+
+When Redis is down, frozen or refusing writes, every operation raises
+:class:`~ctom_lti.errors.SessionStoreUnavailable` (a 503 page) within the configured timeout,
+never a raw Redis error, and the next operation tries Redis afresh, so the tool recovers as soon
+as Redis answers again.
 """
 
 from __future__ import annotations
 
+import logging
 import os
 import random
 import threading
@@ -23,6 +29,9 @@ from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 
 from ctom_lti.db import utcnow
+from ctom_lti.errors import SessionStoreUnavailable
+
+log = logging.getLogger(__name__)
 
 #: Values without a natural lifetime (e.g. the registration generation) still expire eventually.
 FOREVER = 30 * 24 * 3600
@@ -134,16 +143,29 @@ class RedisCommands:
     to three times the socket round trip itself; a launch sends a handful of commands, so this
     class writes them with the connection's own packer and reads the raw replies. Connecting,
     authentication, database selection, TLS and parsing stay redis-py's. Each thread keeps one
-    connection (a sync worker has one thread) and at most one batch in flight on it. A
-    connection error is retried once on a fresh connection (a take retried that way may find its
-    key already taken, which callers treat as "already used").
+    connection (a sync worker has one thread) and at most one batch in flight on it.
+
+    A dropped connection (Redis restarted) is retried once on a fresh connection (a take retried
+    that way may find its key already taken, which callers treat as "already used"). A timeout
+    is not retried: connecting and each reply are bounded by ``timeout`` seconds, so a frozen
+    Redis costs a request about that long before it is answered with a 503.
     """
 
-    def __init__(self, url: str, **options: Any) -> None:
+    def __init__(self, url: str, *, timeout: float = 1.0, **options: Any) -> None:
         import redis
+        from redis.backoff import NoBackoff
+        from redis.retry import Retry
 
-        self._pool = redis.ConnectionPool.from_url(url, **options)
-        self._errors = (redis.ConnectionError, redis.TimeoutError)
+        self._pool = redis.ConnectionPool.from_url(
+            url,
+            socket_timeout=timeout,
+            socket_connect_timeout=timeout,
+            # Retries here would multiply the time a request waits on a frozen Redis.
+            retry=Retry(NoBackoff(), 0),
+            **options,
+        )
+        self._dropped = redis.ConnectionError
+        self._failed = redis.RedisError
         self._local = threading.local()
 
     def _connection(self) -> Any:
@@ -159,14 +181,17 @@ class RedisCommands:
     def send(self, commands: Sequence[tuple[Any, ...]]) -> _Flight:
         """Write ``commands`` in one go; their replies are read by :meth:`receive`."""
         flight = _Flight(self, commands)
-        self._write(flight, retry=True)
+        try:
+            self._write(flight, retry=True)
+        except self._failed as exc:
+            raise _unavailable(exc) from exc
         return flight
 
     def _write(self, flight: _Flight, *, retry: bool) -> None:
         connection = self._connection()
         try:
             connection.send_packed_command(connection.pack_commands(flight.commands))
-        except self._errors:
+        except self._dropped:
             connection.disconnect()
             if not retry:
                 raise
@@ -178,12 +203,15 @@ class RedisCommands:
         """Read the replies to ``flight`` (in order)."""
         self._local.flight = None
         try:
+            try:
+                return self._read(flight)
+            except self._dropped:
+                pass
+            self._write(flight, retry=False)  # once more, on a fresh connection
+            self._local.flight = None
             return self._read(flight)
-        except self._errors:
-            pass
-        self._write(flight, retry=False)  # once more, on a fresh connection
-        self._local.flight = None
-        return self._read(flight)
+        except self._failed as exc:
+            raise _unavailable(exc) from exc
 
     def _read(self, flight: _Flight) -> list[Any]:
         connection = flight.connection
@@ -197,6 +225,11 @@ class RedisCommands:
     def execute(self, commands: Sequence[tuple[Any, ...]]) -> list[Any]:
         """Send ``commands`` in one round trip and return their raw replies, in order."""
         return self.send(commands).replies()
+
+
+def _unavailable(exc: Exception) -> SessionStoreUnavailable:
+    log.warning("Redis is unavailable: %s: %s", type(exc).__name__, exc)
+    return SessionStoreUnavailable()
 
 
 class RedisStore:

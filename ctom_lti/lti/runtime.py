@@ -47,7 +47,7 @@ def build_runtime(app: Flask) -> LtiRuntime:
     stores: dict[str, KeyValueStore]
     if redis_url:
         commands = RedisCommands(
-            redis_url, socket_timeout=5, socket_connect_timeout=5, health_check_interval=30
+            redis_url, timeout=float(cfg["REDIS_TIMEOUT"]), health_check_interval=30
         )
         stores = {
             name: RedisStore(commands, name) for name in ("state", "session", "cache", "token")

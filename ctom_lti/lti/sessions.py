@@ -10,6 +10,10 @@ that is never stored.
 The token travels in URLs, so it must never be logged or leak in a ``Referer``: every response
 says ``Referrer-Policy: no-referrer``, the bundled server logs nothing and the gunicorn access
 log format leaves out query strings.
+
+If the store cannot be read, the request still gets a session object (Flask's error handling
+needs one) that is marked :attr:`ServerSession.unavailable`; :func:`refuse_if_unavailable`
+turns that into the 503 page before any view or CSRF check runs.
 """
 
 from __future__ import annotations
@@ -20,11 +24,12 @@ import secrets
 import time
 from typing import Any
 
-from flask import Flask, Request, Response, request
+from flask import Flask, Request, Response, request, session
 from flask.sessions import SessionInterface, SessionMixin
 from werkzeug.datastructures import CallbackDict
 from werkzeug.exceptions import HTTPException
 
+from ctom_lti.errors import SessionStoreUnavailable
 from ctom_lti.lti.cookies import cookie_options
 from ctom_lti.lti.kv import KeyValueStore, Op, batch
 
@@ -67,6 +72,8 @@ class ServerSession(CallbackDict[str, Any], SessionMixin):
         self.modified = False
         self.new = False
         self.replaced_sid: str | None = None
+        #: The store could not be read (or written): nothing is known and nothing is saved.
+        self.unavailable = False
 
     @property
     def token_mode(self) -> bool:
@@ -112,10 +119,15 @@ class ServerSessionInterface(SessionInterface):
             return ServerSession()
         if request.path in self.unread_paths:
             return ServerSession(sid=sid, from_token=from_token)
-        raw = self.store.get(_hash(sid))
-        if raw is None:
-            return ServerSession()
-        data = json.loads(raw)
+        try:
+            raw = self.store.get(_hash(sid))
+        except SessionStoreUnavailable:
+            # Raising here would leave Flask without a session, and its error handling needs
+            # one; the request is refused by ``refuse_if_unavailable`` instead.
+            unavailable = ServerSession()
+            unavailable.unavailable = True
+            return unavailable
+        data = json.loads(raw) if raw is not None else {}
         if int(data.get(_EXPIRES, 0)) <= time.time():
             return ServerSession()
         return ServerSession(data, sid=sid, from_token=from_token)
@@ -138,6 +150,8 @@ class ServerSessionInterface(SessionInterface):
 
     def save_session(self, app: Flask, session: SessionMixin, response: Response) -> None:
         assert isinstance(session, ServerSession)
+        if session.unavailable:
+            return
         if session.accessed:
             response.vary.add("Cookie")
         ops = []
@@ -149,7 +163,13 @@ class ServerSessionInterface(SessionInterface):
             data = json.dumps(dict(session), separators=(",", ":"))
             ops.append(Op(self.store, "put", _hash(session.sid), data, remaining))
         if ops:
-            batch(ops)
+            try:
+                batch(ops)
+            except SessionStoreUnavailable:
+                # The error page that follows must not try (and wait) again, nor set a cookie
+                # for a session that was never stored.
+                session.unavailable = True
+                raise
         if not session.sid:
             return
         if session.new and not session.token_mode:
@@ -160,3 +180,10 @@ class ServerSessionInterface(SessionInterface):
                 path="/",
                 **cookie_options(app, request),
             )
+
+
+def refuse_if_unavailable() -> None:
+    """``before_request`` hook: answer 503 when the session store could not be read."""
+    current = session._get_current_object()  # type: ignore[attr-defined]
+    if isinstance(current, ServerSession) and current.unavailable:
+        raise SessionStoreUnavailable()

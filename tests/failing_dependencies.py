@@ -111,13 +111,16 @@ class MisbehavingHttpServer:
     """An HTTP server on loopback that reads each request, then misbehaves.
 
     ``silent``: never answers (the connection stays open). ``trickle``: answers a valid-looking
-    response one byte every ``interval`` seconds, so no single read ever waits long.
+    response one byte every ``interval`` seconds, so no single read ever waits long. Either way
+    the connection is dropped after ``give_up`` seconds, so a client without a deadline fails a
+    test instead of hanging it.
     """
 
-    def __init__(self, mode: str, *, interval: float = 0.2) -> None:
+    def __init__(self, mode: str, *, interval: float = 0.2, give_up: float = 20.0) -> None:
         assert mode in ("silent", "trickle")
         self.mode = mode
         self.interval = interval
+        self.give_up = give_up
         self.requests = 0
         self._listener = socket.create_server(("127.0.0.1", 0))
         self.port = self._listener.getsockname()[1]
@@ -163,8 +166,9 @@ class MisbehavingHttpServer:
                 b"HTTP/1.1 200 OK\r\nContent-Type: application/json\r\n"
                 b"Content-Length: " + str(len(body)).encode() + b"\r\n\r\n" + body
             )
+            until = time.monotonic() + self.give_up
             for byte in answer:
-                if self._stopped.wait(self.interval):
+                if self._stopped.wait(self.interval) or time.monotonic() > until:
                     return
                 if self.mode == "trickle":
                     try:

@@ -25,6 +25,9 @@ _SETTINGS: dict[str, tuple[Any, type]] = {
     "LTI_REGISTRY_CACHE_SECONDS": (30, int),
     "LTI_HTTP_CONNECT_TIMEOUT": (5.0, float),
     "LTI_HTTP_READ_TIMEOUT": (10.0, float),
+    # Total seconds any one outbound call (platform key set, token endpoint, AGS, NRPS) may take,
+    # however the server trickles its answer; a launch waiting on the key set is refused after it.
+    "LTI_HTTP_DEADLINE": (5.0, float),
 }
 
 

@@ -1,32 +1,166 @@
-"""Outbound HTTP for the LTI layer: one ``requests`` session whose every call has a timeout.
+"""Outbound HTTP for the LTI layer: one ``requests`` session whose every call has a deadline.
 
 pylti1p3 calls ``requests`` without timeouts (pylti1p3-notes.md §2.2), so a slow Canvas could
 hang a worker forever; this session is passed to it as ``requests_session=``.
+
+A timeout in ``requests`` bounds each connect and each socket read, not the call: a server that
+sends a byte every few seconds never trips it and holds the worker until gunicorn kills it. So
+every call here also has a total *deadline*: a timer shuts down the call's sockets when it
+passes, which ends whatever read is waiting, and the call raises :class:`DeadlineExceeded` (a
+``requests.Timeout``, so callers handle both alike). Connections whose call finished in time go
+back to the pool as usual. The deadline covers the whole call including redirects and reading
+the body, but not ``stream=True`` bodies read after the call returns (nothing here streams).
 """
 
 from __future__ import annotations
 
+import contextlib
+import socket
+import threading
 from typing import Any
 
 import requests
+from requests.adapters import HTTPAdapter
+from urllib3.connection import HTTPConnection, HTTPSConnection
+from urllib3.connectionpool import HTTPConnectionPool, HTTPSConnectionPool
 
 USER_AGENT = "ctom-lti (LTI 1.3 tool)"
 
 
-class TimeoutSession(requests.Session):
-    """A ``requests.Session`` that applies a default ``timeout`` to every request."""
+class DeadlineExceeded(requests.Timeout):
+    """The call did not finish within its total deadline."""
 
-    def __init__(self, timeout: float | tuple[float, float]) -> None:
+
+class _Watch:
+    """The sockets of one call, shut down together when its deadline passes."""
+
+    def __init__(self) -> None:
+        self._lock = threading.Lock()
+        self._sockets: list[socket.socket] = []
+        self._done = False
+        self.expired = False
+
+    def track(self, sock: socket.socket | None) -> None:
+        if sock is None:
+            return
+        with self._lock:
+            if not self.expired:
+                self._sockets.append(sock)
+                return
+        _shut(sock)  # the deadline passed while connecting
+
+    def expire(self) -> None:
+        with self._lock:
+            if self._done:
+                return
+            self.expired = True
+            sockets, self._sockets = self._sockets, []
+        for sock in sockets:
+            _shut(sock)
+
+    def finish(self) -> None:
+        with self._lock:
+            self._done = True
+            self._sockets = []
+
+
+def _shut(sock: socket.socket) -> None:
+    # The plain socket's shutdown, also for TLS sockets: it ends a read blocked in another thread
+    # without touching the TLS object that read is using.
+    with contextlib.suppress(OSError):
+        socket.socket.shutdown(sock, socket.SHUT_RDWR)
+
+
+_current = threading.local()
+
+
+def _track(sock: Any) -> None:
+    watch: _Watch | None = getattr(_current, "watch", None)
+    if watch is not None:
+        watch.track(sock)
+
+
+class _WatchedHTTPConnection(HTTPConnection):
+    def connect(self) -> None:
+        super().connect()
+        _track(self.sock)
+
+    def getresponse(self) -> Any:
+        _track(self.sock)  # a pooled connection is reused without connecting
+        return super().getresponse()
+
+
+class _WatchedHTTPSConnection(HTTPSConnection):
+    def connect(self) -> None:
+        super().connect()
+        _track(self.sock)
+
+    def getresponse(self) -> Any:
+        _track(self.sock)
+        return super().getresponse()
+
+
+class _WatchedHTTPPool(HTTPConnectionPool):
+    ConnectionCls = _WatchedHTTPConnection
+
+
+class _WatchedHTTPSPool(HTTPSConnectionPool):
+    ConnectionCls = _WatchedHTTPSConnection
+
+
+_WATCHED_POOLS = {"http": _WatchedHTTPPool, "https": _WatchedHTTPSPool}
+
+
+class _WatchedAdapter(HTTPAdapter):
+    """An adapter whose connections report their sockets to the running call's watch."""
+
+    def init_poolmanager(self, *args: Any, **kwargs: Any) -> None:
+        super().init_poolmanager(*args, **kwargs)
+        self.poolmanager.pool_classes_by_scheme = _WATCHED_POOLS
+
+    def proxy_manager_for(self, proxy: str, **proxy_kwargs: Any) -> Any:
+        manager = super().proxy_manager_for(proxy, **proxy_kwargs)
+        manager.pool_classes_by_scheme = _WATCHED_POOLS
+        return manager
+
+
+class TimeoutSession(requests.Session):
+    """A ``requests.Session`` with a default ``timeout`` and a total deadline on every call."""
+
+    def __init__(self, timeout: float | tuple[float, float], deadline: float) -> None:
         super().__init__()
         self.default_timeout = timeout
+        self.deadline = deadline
         self.headers["User-Agent"] = USER_AGENT
+        adapter = _WatchedAdapter()
+        self.mount("https://", adapter)
+        self.mount("http://", adapter)
 
     def request(self, method: str | bytes, url: str | bytes, *args: Any, **kwargs: Any) -> Any:
         if kwargs.get("timeout") is None:
             kwargs["timeout"] = self.default_timeout
-        return super().request(method, url, *args, **kwargs)
+        watch = _Watch()
+        outer = getattr(_current, "watch", None)
+        _current.watch = watch
+        timer = threading.Timer(self.deadline, watch.expire)
+        timer.daemon = True
+        timer.start()
+        try:
+            return super().request(method, url, *args, **kwargs)
+        except requests.RequestException as exc:
+            if watch.expired:
+                raise DeadlineExceeded(
+                    f"no complete answer from {url!r} within {self.deadline:g} s"
+                ) from exc
+            raise
+        finally:
+            timer.cancel()
+            watch.finish()
+            _current.watch = outer
 
 
-def make_http_session(connect_timeout: float = 5.0, read_timeout: float = 10.0) -> TimeoutSession:
-    """A session with (connect, read) timeouts in seconds."""
-    return TimeoutSession((connect_timeout, read_timeout))
+def make_http_session(
+    connect_timeout: float = 5.0, read_timeout: float = 10.0, deadline: float = 10.0
+) -> TimeoutSession:
+    """A session with (connect, read) timeouts and a total deadline per call, in seconds."""
+    return TimeoutSession((connect_timeout, min(read_timeout, deadline)), deadline)

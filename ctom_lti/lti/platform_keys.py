@@ -125,6 +125,10 @@ class PlatformKeys:
             response = self._http.get(url)
             response.raise_for_status()
             document = response.json()
+        except requests.Timeout as exc:
+            raise PlatformKeyError(
+                "The platform did not send its public keys in time; the launch cannot be checked."
+            ) from exc
         except (requests.RequestException, ValueError) as exc:
             raise PlatformKeyError(
                 "The platform's public keys could not be fetched; the launch cannot be checked."

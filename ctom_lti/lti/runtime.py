@@ -63,7 +63,9 @@ def build_runtime(app: Flask) -> LtiRuntime:
         }
         backend = "database"
     keyring = get_keyring(app)
-    http = make_http_session(cfg["LTI_HTTP_CONNECT_TIMEOUT"], cfg["LTI_HTTP_READ_TIMEOUT"])
+    http = make_http_session(
+        cfg["LTI_HTTP_CONNECT_TIMEOUT"], cfg["LTI_HTTP_READ_TIMEOUT"], cfg["LTI_HTTP_DEADLINE"]
+    )
     registry = Registry(
         get_engine(app), stores["cache"], keyring, cfg["LTI_REGISTRY_CACHE_SECONDS"]
     )

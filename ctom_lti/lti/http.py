@@ -163,4 +163,4 @@ def make_http_session(
     connect_timeout: float = 5.0, read_timeout: float = 10.0, deadline: float = 10.0
 ) -> TimeoutSession:
     """A session with (connect, read) timeouts and a total deadline per call, in seconds."""
-    return TimeoutSession((connect_timeout, min(read_timeout, deadline)), deadline)
+    return TimeoutSession((connect_timeout, read_timeout), deadline)

@@ -4,20 +4,36 @@ from __future__ import annotations
 
 import logging
 import os
-from collections.abc import Mapping
-from typing import Any
+from collections.abc import Mapping, Sequence
+from typing import TYPE_CHECKING, Any
 
 from flask import Flask
 
-__all__ = ["create_app"]
+if TYPE_CHECKING:
+    from ctom_lti.features import Feature
+
+__all__ = ["FEATURES", "app_features", "create_app"]
+
+#: The application's features (packages under ``ctom_lti/tools/``), in navigation order.
+FEATURES = ("home", "profile")
 
 
-def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
+def app_features() -> tuple[Feature, ...]:
+    """The features :data:`FEATURES` names, as declared by their packages."""
+    from ctom_lti.tools import load_features
+
+    return load_features(FEATURES)
+
+
+def create_app(
+    test_config: Mapping[str, Any] | None = None, features: Sequence[Feature] | None = None
+) -> Flask:
     """Build the tool's Flask application; the only place an app is made.
 
     :param test_config: settings applied last (tests pass a temporary database, instance folder
         and Redis URL here). ``INSTANCE_PATH`` in it, or ``CTOM_INSTANCE_PATH`` in the
         environment, moves the instance folder (database, keys, generated secrets).
+    :param features: the features to serve; the application's own (:data:`FEATURES`) by default.
     """
     instance_path = (test_config or {}).get("INSTANCE_PATH") or os.environ.get("CTOM_INSTANCE_PATH")
     app = Flask(
@@ -40,9 +56,10 @@ def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
             app.wsgi_app, x_for=hops, x_proto=hops, x_host=hops, x_port=hops, x_prefix=hops
         )
 
-    from ctom_lti import db, errors, lti
+    from ctom_lti import db, errors, lti, tools
 
     db.init_app(app)
     errors.register_error_handlers(app)
     lti.init_app(app)
+    tools.register_features(app, app_features() if features is None else features)
     return app

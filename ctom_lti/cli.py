@@ -1,7 +1,8 @@
 """The ``ctom-lti`` command: Flask's CLI group over :func:`ctom_lti.create_app`.
 
-Feature packages contribute their commands through a ``register(group)`` function in the
-modules listed in ``_COMMAND_MODULES``; this module only assembles them.
+The infrastructure packages contribute their commands through a ``register(group)`` function in
+the modules listed in ``_COMMAND_MODULES``. Features declare theirs on their ``Feature``;
+``create_app`` adds them to ``app.cli``, which Flask's group serves beside these.
 """
 
 from __future__ import annotations

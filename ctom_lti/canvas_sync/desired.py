@@ -12,7 +12,6 @@ import html
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time
-from urllib.parse import urlencode
 from zoneinfo import ZoneInfo
 
 from ctom_lti.canvas_sync.cohort import REGIONS, CohortConfig, Pairing, SessionPlan
@@ -20,6 +19,7 @@ from ctom_lti.canvas_sync.spec import CourseSpec, ItemSpec, ModuleSpec
 from ctom_lti.canvas_sync.template import render
 from ctom_lti.canvas_sync.tomlsource import InputFileError, Problem
 from ctom_lti.curriculum.loader import Curriculum, Principle, Strand
+from ctom_lti.links import PageLink, launch_url
 
 #: Canvas module item types sync uses.
 SUBHEADER, PAGE, ASSIGNMENT, EXTERNAL_TOOL = "SubHeader", "Page", "Assignment", "ExternalTool"
@@ -27,16 +27,13 @@ _ITEM_TYPES = {"subheader": SUBHEADER, "page": PAGE, "assignment": ASSIGNMENT}
 
 
 def tool_launch_url(base_url: str, target: str, principle: str | None = None) -> str:
-    """The URL a module item opens the tool with: its LTI launch URL plus where to land.
+    """The URL a module item opens the tool with: its LTI launch URL plus the page to land on.
 
-    The one place this URL is spelled. Canvas launches ExternalTool items at their URL, and the
-    tool's launch handler routes ``target`` (``reflection``, ``report``, ``pairing``, ``home``)
-    with ``principle`` naming a curriculum principle key.
+    ``target`` is a page name of ``ctom_lti.links`` (``reflection``, ``reports``, ``pairing``,
+    ``home``) and ``principle`` a curriculum principle key. Canvas launches an ExternalTool item
+    with its URL as the ``target_link_uri`` claim, which the tool's landing reads.
     """
-    query = {"target": target}
-    if principle:
-        query["principle"] = principle
-    return f"{base_url.rstrip('/')}/lti/launch?{urlencode(query)}"
+    return launch_url(base_url, PageLink(target, principle))
 
 
 @dataclass(frozen=True)

@@ -15,10 +15,12 @@ from typing import Any
 
 from ctom_lti.canvas_sync.template import TemplateError, placeholders
 from ctom_lti.canvas_sync.tomlsource import InputFileError, PathPart, Problem, TomlSource
+from ctom_lti.links import PROGRAMME_PAGES
 
 SPEC_VERSION = 1
 ITEM_TYPES = ("subheader", "page", "assignment", "tool_link")
-TOOL_TARGETS = ("reflection", "report", "pairing", "home")
+#: Pages a tool link may open: the programme pages of the tool's page vocabulary.
+TOOL_TARGETS = tuple(page.name for page in PROGRAMME_PAGES)
 GRADING_TYPES = ("pass_fail", "points", "percent", "letter_grade", "gpa_scale", "not_graded")
 SUBMISSION_TYPES = (
     "none",
@@ -327,8 +329,8 @@ def _item(
         principle = entry.get("principle")
         if principle is not None:
             fields["principle"] = check.text(entry, "principle", here, allowed)
-        elif fields["target"] == "reflection":
-            check.add(here, 'a reflection link needs principle = "{principle.key}"')
+        elif any(p.per_principle for p in PROGRAMME_PAGES if p.name == fields["target"]):
+            check.add(here, f'a {fields["target"]} link needs principle = "{{principle.key}}"')
         fields["new_tab"] = bool(entry.get("new_tab", False))
     known = {"type", "key", "title", "each", "indent", "body", "group", "description"}
     known |= {"submission_types", "grading_type", "points_possible", "due", "published"}

@@ -57,7 +57,10 @@ def _apply_settings(app: Flask) -> None:
 
 
 def init_app(app: Flask) -> None:
-    """Register the LTI blueprint, the session interface and CSRF protection on ``app``."""
+    """Register the LTI blueprint, the session interface and CSRF protection on ``app``.
+
+    The features' blueprints are registered by ``create_app`` (``ctom_lti.tools``).
+    """
     from flask_wtf.csrf import CSRFProtect  # type: ignore[import-untyped]
 
     from ctom_lti.lti import about, runtime, views, web
@@ -88,7 +91,3 @@ def init_app(app: Flask) -> None:
 
     app.jinja_env.globals.update(tool_url=web.tool_url, session_field=web.session_field)
     web.install_security_headers(app)
-
-    from ctom_lti.tools import register_tools
-
-    register_tools(app)

@@ -9,6 +9,7 @@ from __future__ import annotations
 from typing import Any
 from urllib.parse import urlsplit
 
+from ctom_lti import links
 from ctom_lti.lti import claims
 
 TOOL_ID = "ctom-lti"
@@ -27,7 +28,7 @@ CUSTOM_FIELDS: dict[str, str] = {
 }
 
 LOGIN_PATH = "/lti/login"
-LAUNCH_PATH = "/lti/launch"
+LAUNCH_PATH = links.LAUNCH_PATH
 JWKS_PATH = "/.well-known/jwks.json"
 
 

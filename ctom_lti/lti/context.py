@@ -25,9 +25,8 @@ CUSTOM_CANVAS_USER_ID = "canvas_user_id"
 CUSTOM_CANVAS_COURSE_ID = "canvas_course_id"
 CUSTOM_CANVAS_MEMBERSHIP_ROLES = "canvas_membership_roles"
 CUSTOM_CANVAS_API_BASE_URL = "canvas_api_base_url"
-#: Set on deep-linked resource links so later launches land on the chosen page.
-CUSTOM_PAGE = "ctom_page"
-CUSTOM_PRINCIPLE_KEY = "principle_key"
+# The custom parameters deep-linked resource links carry (ctom_page, principle_key) are the page
+# vocabulary of ctom_lti.links.
 
 
 #: Keys old Canvas tokens carry inside claims that mean nothing (canvas-lti.md §10.12).

@@ -3,13 +3,14 @@
 Canvas's link_selection and assignment_selection placements send an ``LtiDeepLinkingRequest``
 (canvas-lti.md §4.3); the tool shows a picker and answers with an ``LtiDeepLinkingResponse``
 whose resource links carry custom parameters (``ctom_page``, ``principle_key``). Canvas replays
-those parameters in later launches of the link (§6), and :func:`landing_for` turns them into the
-page to open.
+those parameters in later launches of the link (§6); links that sync put in modules carry the same
+names in their URL instead (see ``ctom_lti.links``). :func:`landing_for` turns either into the
+page to open. Which pages exist is the feature registry's business: callers pass them in.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
+from collections.abc import Collection, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 
 from pylti1p3.deep_link import DeepLink
@@ -17,21 +18,17 @@ from pylti1p3.deep_link_resource import DeepLinkResource
 from pylti1p3.lineitem import LineItem
 
 from ctom_lti.curriculum import Curriculum
-from ctom_lti.lti.context import CUSTOM_PAGE, CUSTOM_PRINCIPLE_KEY, DeepLinkSettings
+from ctom_lti.links import (
+    PROGRAMME_PAGES,
+    LinkablePage,
+    PageLink,
+    link_params,
+    requested_link,
+)
+from ctom_lti.lti.context import DeepLinkSettings
 
-HOME = "home"
-REPORTS = "reports"
-PAIRING = "pairing"
-REFLECTION = "reflection"
-
-#: Flask endpoint serving each page. Features that do not exist yet fall back to the home page;
-#: when they land, they only need to register these endpoint names.
-PAGE_ENDPOINTS: dict[str, str] = {
-    HOME: "home.index",
-    REPORTS: "reports.index",
-    PAIRING: "pairing.index",
-    REFLECTION: "portfolio.reflection",
-}
+#: Where a launch should open (a page name and, for per-principle pages, the principle).
+Landing = PageLink
 
 
 @dataclass(frozen=True)
@@ -47,32 +44,30 @@ class PickerItem:
     group: str = "Programme pages"
 
 
-@dataclass(frozen=True)
-class Landing:
-    """Where a launch should open."""
+def picker_items(
+    curriculum: Curriculum, pages: Sequence[LinkablePage] = PROGRAMME_PAGES
+) -> tuple[PickerItem, ...]:
+    """Every linkable page; a per-principle page gives one item per principle, after the rest.
 
-    page: str = HOME
-    principle_key: str | None = None
-
-
-def picker_items(curriculum: Curriculum) -> tuple[PickerItem, ...]:
-    """Every linkable page: home, reports, pairing and one reflection page per principle."""
+    By default the programme's pages: home, reports, pairing and a reflection per principle.
+    """
     items = [
-        PickerItem(HOME, "CTO Mentor home", HOME),
-        PickerItem(REPORTS, "Monthly mentor reports", REPORTS),
-        PickerItem(PAIRING, "Mentor pairing", PAIRING),
+        PickerItem(page.name, page.title, page.name) for page in pages if not page.per_principle
     ]
-    for strand in curriculum.strands:
-        for principle in strand.principles:
-            items.append(
-                PickerItem(
-                    f"{REFLECTION}:{principle.key}",
-                    f"Reflection: {principle.name}",
-                    REFLECTION,
-                    principle.key,
-                    group=f"Reflections — {strand.name}",
+    for page in pages:
+        if not page.per_principle:
+            continue
+        for strand in curriculum.strands:
+            for principle in strand.principles:
+                items.append(
+                    PickerItem(
+                        f"{page.name}:{principle.key}",
+                        f"{page.item_label or page.title}: {principle.name}",
+                        page.name,
+                        principle.key,
+                        group=f"{page.title} — {strand.name}",
+                    )
                 )
-            )
     return tuple(items)
 
 
@@ -97,9 +92,7 @@ def content_items(
     """Resource links for the chosen pages; ``gradable`` adds a pass/fail line item."""
     resources = []
     for item in picked:
-        custom = {CUSTOM_PAGE: item.page}
-        if item.principle_key:
-            custom[CUSTOM_PRINCIPLE_KEY] = item.principle_key
+        custom = link_params(PageLink(item.page, item.principle_key))
         resource = (
             DeepLinkResource().set_url(launch_url).set_title(item.title).set_custom_params(custom)
         )
@@ -138,14 +131,23 @@ def response_jwt(
     return token
 
 
-def landing_for(custom: Mapping[str, str], principle_keys: frozenset[str]) -> Landing:
-    """The page a launch opens, from the custom parameters of the link that launched it."""
-    page = custom.get(CUSTOM_PAGE, HOME)
-    if page not in PAGE_ENDPOINTS:
+def landing_for(
+    custom: Mapping[str, object],
+    principle_keys: frozenset[str],
+    target_link_uri: str | None = None,
+    *,
+    pages: Collection[LinkablePage] = PROGRAMME_PAGES,
+) -> Landing:
+    """The page a launch opens: the link's custom parameters, else its URL's query.
+
+    An unknown page, or a per-principle page without a known principle, opens home.
+    """
+    link = requested_link(custom, target_link_uri)
+    page = next((p for p in pages if p.name == link.page), None)
+    if page is None:
         return Landing()
-    if page == REFLECTION:
-        key = custom.get(CUSTOM_PRINCIPLE_KEY)
-        if key not in principle_keys:
+    if page.per_principle:
+        if link.principle_key not in principle_keys:
             return Landing()
-        return Landing(REFLECTION, key)
-    return Landing(page)
+        return Landing(page.name, link.principle_key)
+    return Landing(page.name)

@@ -27,6 +27,7 @@ from urllib.parse import urlsplit
 from sqlalchemy import Engine
 
 from ctom_lti.curriculum import load_curriculum
+from ctom_lti.links import PROGRAMME_PAGES, LinkablePage
 from ctom_lti.lti.context import LaunchContext, LaunchContextError, parse_launch
 from ctom_lti.lti.deep_linking import Landing, landing_for
 from ctom_lti.lti.launch import CtomMessageLaunch, LaunchRefused, ValidatedLaunch
@@ -52,6 +53,8 @@ class Settings:
     leeway: int
     mentor_labels: frozenset[str]
     session_lifetime: int
+    #: Pages a launch may land on (the feature registry's link targets).
+    pages: tuple[LinkablePage, ...] = PROGRAMME_PAGES
 
 
 @dataclass(frozen=True)
@@ -181,7 +184,7 @@ def finish(
             # Flask-WTF's CSRF secret, made now so later pages never need to rewrite the session.
             "csrf_token": hashlib.sha1(os.urandom(64)).hexdigest(),  # noqa: S324 - as Flask-WTF
         },
-        landing=landing_for(ctx.custom, principle_keys),
+        landing=landing_for(ctx.custom, principle_keys, ctx.target_link_uri, pages=settings.pages),
         cohort_id=record.cohort_id,
         deep_link=ctx.is_deep_link,
         token_mode=token_mode,

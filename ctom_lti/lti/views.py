@@ -20,14 +20,13 @@ from werkzeug.wrappers import Response
 from ctom_lti.curriculum import load_curriculum
 from ctom_lti.db import get_engine
 from ctom_lti.errors import BadRequest, Forbidden
+from ctom_lti.features import registry_of
+from ctom_lti.links import HOME
 from ctom_lti.lti import flow, pages
 from ctom_lti.lti.access import require_launch
 from ctom_lti.lti.config_json import LAUNCH_PATH, developer_key_config
 from ctom_lti.lti.cookies import cookie_options
 from ctom_lti.lti.deep_linking import (
-    HOME,
-    PAGE_ENDPOINTS,
-    REFLECTION,
     content_items,
     picker_items,
     response_jwt,
@@ -57,6 +56,7 @@ def _settings() -> flow.Settings:
             if label.strip()
         ),
         session_lifetime=int(cfg["LTI_SESSION_LIFETIME"]),
+        pages=registry_of(current_app).link_targets(),
     )
 
 
@@ -210,20 +210,21 @@ def _start_session(finished: flow.Finished, settings: flow.Settings) -> Response
 
 def _landing_url(finished: flow.Finished) -> str:
     landing = finished.landing
-    endpoint = PAGE_ENDPOINTS.get(landing.page, PAGE_ENDPOINTS[HOME])
-    if endpoint in current_app.view_functions:
-        if landing.page == REFLECTION:
+    registry = registry_of(current_app)
+    page = registry.page(landing.page)
+    if page is not None:
+        if page.per_principle:
             return url_for(
-                endpoint, cohort_id=finished.cohort_id, principle_key=landing.principle_key
+                page.endpoint, cohort_id=finished.cohort_id, principle_key=landing.principle_key
             )
-        return url_for(endpoint, cohort_id=finished.cohort_id)
+        return url_for(page.endpoint, cohort_id=finished.cohort_id)
     # The page belongs to a feature that has not shipped yet: open home and say so there.
     values: dict[str, Any] = {"cohort_id": finished.cohort_id}
     if landing.page != HOME:
         values["page"] = landing.page
         if landing.principle_key:
             values["principle"] = landing.principle_key
-    return url_for(PAGE_ENDPOINTS[HOME], **values)
+    return url_for(registry.endpoint_of(HOME), **values)
 
 
 @bp.get("/lti/jwks")
@@ -261,7 +262,7 @@ def deep_link_submit(cohort_id: int) -> tuple[str, int] | Response:
     settings = launch.deep_link
     if settings is None:
         raise BadRequest("This session did not come from a Canvas 'add content' launch.")
-    items = picker_items(load_curriculum())
+    items = picker_items(load_curriculum(), registry_of(current_app).linkable_pages())
     chosen = request.form.getlist("item")
     picked, problem = select_items(items, chosen, settings)
     if problem is not None:
@@ -289,7 +290,7 @@ def _render_picker(
     chosen: list[str] | None = None,
 ) -> str:
     groups: dict[str, list[object]] = {}
-    for item in picker_items(load_curriculum()):
+    for item in picker_items(load_curriculum(), registry_of(current_app).linkable_pages()):
         groups.setdefault(item.group, []).append(item)
     return render_template(
         "lti/deep_link_picker.html",

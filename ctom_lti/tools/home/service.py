@@ -5,13 +5,12 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import exists, select
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from ctom_lti.lti.access import SessionLaunch
 from ctom_lti.lti.models import MentorScope
 from ctom_lti.models import Cohort, Membership, Person, Role
-from ctom_lti.tools.profile.models import ProgrammeProfile
 
 #: The roster on the home page is a glance, not the dashboard.
 ROSTER_LIMIT = 500
@@ -36,7 +35,6 @@ class RosterRow:
 class HomeSummary:
     cohort_title: str
     cohort_label: str | None
-    has_profile: bool
     mentors: tuple[PersonRef, ...]
     mentees: tuple[PersonRef, ...]
     roster: tuple[RosterRow, ...]
@@ -49,9 +47,6 @@ def _ref(person: Person) -> PersonRef:
 
 def home_summary(session: Session, launch: SessionLaunch) -> HomeSummary:
     cohort = session.get(Cohort, launch.cohort_id)
-    has_profile = bool(
-        session.scalar(select(exists().where(ProgrammeProfile.person_id == launch.person_id)))
-    )
     mentors: tuple[PersonRef, ...] = ()
     if Role.CANDIDATE in launch.roles:
         mentors = tuple(
@@ -102,7 +97,6 @@ def home_summary(session: Session, launch: SessionLaunch) -> HomeSummary:
     return HomeSummary(
         cohort_title=(cohort.title if cohort else launch.cohort_title) or "Your cohort",
         cohort_label=cohort.label if cohort else None,
-        has_profile=has_profile,
         mentors=mentors,
         mentees=mentees,
         roster=roster,

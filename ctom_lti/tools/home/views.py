@@ -1,4 +1,4 @@
-"""The home page of a cohort."""
+"""The home page of a cohort: parse → gather → render."""
 
 from __future__ import annotations
 
@@ -8,28 +8,30 @@ from flask import Blueprint, current_app, render_template, request
 
 from ctom_lti.curriculum import load_curriculum
 from ctom_lti.db import get_session
+from ctom_lti.features import registry_of
 from ctom_lti.lti.access import launch_required, require_launch
 from ctom_lti.lti.roles import ROLE_PRECEDENCE
-from ctom_lti.tools.home.actions import HomeFacts, home_actions
+from ctom_lti.tools.home.rules import home_cards
 from ctom_lti.tools.home.service import home_summary
 
 bp = Blueprint("home", __name__, template_folder="templates")
-
-_PAGE_NAMES = {
-    "reports": "Monthly mentor reports",
-    "pairing": "Mentor pairing",
-    "reflection": "Portfolio reflections",
-}
 
 
 @bp.get("/c/<int:cohort_id>/")
 @launch_required()
 def index(cohort_id: int) -> str:
     launch = require_launch(cohort_id)
-    summary = home_summary(get_session(), launch)
-    actions = home_actions(HomeFacts(launch.roles, summary.has_profile))
+    session = get_session()
+    registry = registry_of(current_app)
+    summary = home_summary(session, launch)
+    cards = home_cards(
+        launch.roles,
+        registry.cards(session, launch),
+        frozenset(page.name for page in registry.pages),
+    )
     # A link placed in Canvas for a page that has not shipped yet lands here; say so.
-    pending = _PAGE_NAMES.get(request.args.get("page", ""))
+    requested = request.args.get("page", "")
+    pending = registry.page_title(requested) if registry.page(requested) is None else None
     principle = None
     if pending and request.args.get("principle"):
         try:
@@ -41,10 +43,10 @@ def index(cohort_id: int) -> str:
         launch=launch,
         summary=summary,
         actions=[
-            a
-            if a.endpoint is None or a.endpoint in current_app.view_functions
-            else replace(a, endpoint=None)
-            for a in actions
+            card
+            if card.endpoint is None or card.endpoint in current_app.view_functions
+            else replace(card, endpoint=None)
+            for card in cards
         ],
         roles=[r for r in ROLE_PRECEDENCE if r in launch.roles],
         pending=pending,

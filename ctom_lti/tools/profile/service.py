@@ -4,12 +4,14 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from sqlalchemy import select, update
+from sqlalchemy import exists, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from ctom_lti.db import utcnow
+from ctom_lti.features import Card, Viewer
 from ctom_lti.tools.profile.models import ProgrammeProfile
+from ctom_lti.tools.profile.rules import profile_cards
 from ctom_lti.tools.profile.validation import ProfileForm, ProfileValues
 
 
@@ -23,6 +25,14 @@ class SaveResult:
 
 def get_profile(session: Session, person_id: int) -> ProgrammeProfile | None:
     return session.scalar(select(ProgrammeProfile).where(ProgrammeProfile.person_id == person_id))
+
+
+def home_cards(session: Session, viewer: Viewer) -> tuple[Card, ...]:
+    """The profile's card on the home page (one query)."""
+    has_profile = bool(
+        session.scalar(select(exists().where(ProgrammeProfile.person_id == viewer.person_id)))
+    )
+    return profile_cards(viewer.roles, has_profile)
 
 
 def form_from(profile: ProgrammeProfile | None) -> ProfileForm:

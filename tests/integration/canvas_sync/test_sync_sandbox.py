@@ -37,8 +37,8 @@ def test_a_fresh_course_has_exactly_the_desired_structure(
     links = [i for i in setup.sandbox.store.module_items.values() if i.type == "ExternalTool"]
     assert len(links) == 18 and {i.content_id for i in links} == {tool_id}
     assert {i.external_url for i in links} >= {
-        f"{TOOL_URL}/lti/launch?target=reflection&principle=fiscal-management",
-        f"{TOOL_URL}/lti/launch?target=report",
+        f"{TOOL_URL}/lti/launch?ctom_page=reflection&principle_key=fiscal-management",
+        f"{TOOL_URL}/lti/launch?ctom_page=reports",
     }
     course = setup.sandbox.store.courses[course_id]
     assert (course.name, course.course_code) == ("CTO Mentor Program - Cohort 12", "CTOM-12")

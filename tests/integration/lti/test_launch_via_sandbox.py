@@ -11,15 +11,21 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from importlib import resources
 from urllib.parse import urljoin
 
 import pytest
 from flask import Flask
 from sqlalchemy import select
 
+from ctom_lti.canvas_sync import load_cohort
+from ctom_lti.canvas_sync.desired import EXTERNAL_TOOL, desired_course
+from ctom_lti.canvas_sync.spec import load_spec
+from ctom_lti.curriculum import load_curriculum
 from ctom_lti.db import session_scope
 from ctom_lti.demo import connect_tool_and_sandbox
 from ctom_lti.models import Cohort, Membership, Person
+from ctom_lti.sandbox.content import add_module_item, create_module
 from ctom_lti.sandbox.server import SandboxServer
 from ctom_lti.sandbox.store import Course, ExternalTool, User
 from ctom_lti.serving import ServerThread
@@ -218,3 +224,52 @@ def test_deep_linked_reflection_page_round_trip(app: Flask, cohort: Cohort12) ->
         cohort, "candidate", f"/courses/{cohort.course.id}/modules/items/{item.id}"
     )
     assert "Portfolio reflections: Infrastructure" in page
+
+
+def synced_tool_links(tool_url: str) -> dict[str, str]:
+    """The launch URL sync writes for each kind of tool link in the course, by item title."""
+    curriculum = load_curriculum()
+    example = resources.files("ctom_lti.canvas_sync").joinpath("cohort.example.toml")
+    with resources.as_file(example) as path:
+        cohort_file = load_cohort(path, curriculum)
+    desired = desired_course(curriculum, load_spec(), cohort_file, tool_base_url=tool_url)
+    return {
+        item.title: item.external_url or ""
+        for module in desired.modules
+        for item in module.items
+        if item.type == EXTERNAL_TOOL
+    }
+
+
+@pytest.mark.parametrize(
+    ("title", "kind", "notice"),
+    [
+        ("Monthly Mentor Reports", "mentor", "Monthly mentor reports"),
+        ("Mentor Pairing", "admin", "Mentor pairing"),
+        (
+            "Fiscal Management: Portfolio Reflection",
+            "candidate",
+            "Portfolio reflections: Fiscal Management",
+        ),
+    ],
+)
+def test_each_synced_link_lands_on_its_page_or_says_it_is_coming(
+    cohort: Cohort12, title: str, kind: str, notice: str
+) -> None:
+    """A module item exactly as sync writes it, launched from Canvas, opens the page it names;
+    while that page's feature has not shipped, home says which page is coming."""
+    store = cohort.sandbox.store
+    module = create_module(store, cohort.course.id, "Programme", workflow_state="active")
+    item = add_module_item(
+        store,
+        module,
+        EXTERNAL_TOOL,
+        title,
+        content_id=cohort.tool.id,
+        external_url=synced_tool_links(cohort.tool_url)[title],
+    )
+    item.workflow_state = "active"
+    _browser, page = launch_from_course(
+        cohort, kind, f"/courses/{cohort.course.id}/modules/items/{item.id}"
+    )
+    assert f"<strong>{notice}</strong> is coming soon" in page

@@ -82,7 +82,7 @@ def test_the_packaged_spec_builds_the_programme_layout() -> None:
         "Security Fundamentals: Portfolio Reflection",
     ]
     assert first[3].external_url == (
-        f"{TOOL}/lti/launch?target=reflection&principle=security-fundamentals"
+        f"{TOOL}/lti/launch?ctom_page=reflection&principle_key=security-fundamentals"
     )
     sessions = course.modules[4]
     assert len(sessions.items) == 8 * 3
@@ -96,8 +96,8 @@ def test_the_packaged_spec_builds_the_programme_layout() -> None:
     ]
     mentoring = course.modules[6].items
     assert [i.external_url for i in mentoring] == [
-        f"{TOOL}/lti/launch?target=report",
-        f"{TOOL}/lti/launch?target=pairing",
+        f"{TOOL}/lti/launch?ctom_page=reports",
+        f"{TOOL}/lti/launch?ctom_page=pairing",
     ]
     assert [i.title for i in course.modules[7].items] == ["Programme Feedback Survey"]
 
@@ -193,10 +193,11 @@ def test_observer_links_come_from_the_cohort_file_or_from_the_caller() -> None:
 
 def test_the_tool_url_is_built_in_one_place() -> None:
     assert tool_launch_url("https://t.example/", "reflection", "fiscal-management") == (
-        "https://t.example/lti/launch?target=reflection&principle=fiscal-management"
+        "https://t.example/lti/launch?ctom_page=reflection&principle_key=fiscal-management"
     )
     assert (
-        tool_launch_url("https://t.example", "home") == "https://t.example/lti/launch?target=home"
+        tool_launch_url("https://t.example", "home")
+        == "https://t.example/lti/launch?ctom_page=home"
     )
 
 
@@ -300,5 +301,5 @@ def test_unknown_item_types_and_settings_are_refused() -> None:
     assert any(
         "type must be one of 'subheader', 'page', 'assignment', 'tool_link'" in m for m in found
     )
-    text = SPEC.replace('target = "report"', 'target = "report"\ncolour = "blue"')
+    text = SPEC.replace('target = "reports"', 'target = "reports"\ncolour = "blue"')
     assert any("unknown item setting 'colour'" in m for m in spec_problems(text))

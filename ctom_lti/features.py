@@ -1,0 +1,190 @@
+"""The feature registry: what each feature package brings, read by everything that lists features.
+
+Each ``ctom_lti/tools/<feature>/__init__.py`` declares one :class:`Feature`; ``create_app`` is
+given the list and stores a :class:`FeatureRegistry` on the app. Lower layers (the LTI layer's
+deep-link picker and landing) read it from the app with :func:`registry_of` and never import a
+feature, so features stay independent of each other and of the layers below them.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass, field
+from types import ModuleType
+from typing import TYPE_CHECKING, Protocol
+
+import click
+from flask import Blueprint, Flask
+
+from ctom_lti.links import PROGRAMME_PAGES, LinkablePage
+from ctom_lti.models import Role
+
+if TYPE_CHECKING:
+    from sqlalchemy.orm import Session
+
+_EXTENSION_KEY = "ctom.features"
+
+
+class Viewer(Protocol):
+    """Who is looking (the launched session satisfies this)."""
+
+    @property
+    def person_id(self) -> int: ...
+
+    @property
+    def cohort_id(self) -> int: ...
+
+    @property
+    def roles(self) -> frozenset[Role]: ...
+
+
+@dataclass(frozen=True)
+class Page:
+    """A page of a feature that people open, by its stable name."""
+
+    #: Stable name that Canvas links and deep links point at (see ``ctom_lti.links``).
+    name: str
+    #: What the page is, in the deep-link picker and in "coming" notices.
+    title: str
+    #: Flask endpoint serving it; takes ``cohort_id`` (and ``principle_key`` if per principle).
+    endpoint: str
+    #: Roles that may open it; empty means everyone launched into the cohort.
+    roles: frozenset[Role] = frozenset()
+    #: Short label in the navigation bar; None keeps it out of the navigation.
+    nav_label: str | None = None
+    per_principle: bool = False
+    #: For a per-principle page, what one principle's page is called ("Reflection: <name>").
+    item_label: str = ""
+    #: Offered in the deep-link picker, so instructors can place it in a Canvas module.
+    linkable: bool = True
+
+    def open_to(self, roles: frozenset[Role]) -> bool:
+        return not self.roles or bool(self.roles & roles)
+
+
+@dataclass(frozen=True)
+class Card:
+    """One thing the home page offers a person."""
+
+    title: str
+    description: str
+    #: Flask endpoint (taking ``cohort_id``) the card opens; None while the page is coming.
+    endpoint: str | None = None
+    due: bool = False
+
+
+#: A feature's home cards for a viewer; it may read the database (never write).
+CardSource = Callable[["Session", Viewer], Sequence[Card]]
+
+
+@dataclass(frozen=True)
+class Feature:
+    """What one feature package brings to the application."""
+
+    name: str
+    blueprint: Blueprint
+    pages: tuple[Page, ...] = ()
+    #: The feature's cards on the home page.
+    cards: CardSource | None = None
+    #: The module declaring the feature's tables (imported so the metadata is complete).
+    models: ModuleType | None = None
+    commands: tuple[click.Command, ...] = ()
+
+
+@dataclass(frozen=True)
+class FeatureRegistry:
+    """The features of one app, in the order they were given (the navigation order)."""
+
+    features: tuple[Feature, ...]
+    _pages: dict[str, Page] = field(init=False, repr=False, compare=False)
+
+    def __post_init__(self) -> None:
+        pages: dict[str, Page] = {}
+        for feature in self.features:
+            for page in feature.pages:
+                if page.name in pages:
+                    raise ValueError(f"two features declare the page {page.name!r}")
+                pages[page.name] = page
+        object.__setattr__(self, "_pages", pages)
+
+    @property
+    def pages(self) -> tuple[Page, ...]:
+        return tuple(self._pages.values())
+
+    def page(self, name: str) -> Page | None:
+        return self._pages.get(name)
+
+    def endpoint_of(self, name: str) -> str:
+        """The endpoint of page ``name``; a LookupError if no feature serves it."""
+        page = self._pages.get(name)
+        if page is None:
+            raise LookupError(f"no feature serves the page {name!r}")
+        return page.endpoint
+
+    def page_for_endpoint(self, endpoint: str | None) -> Page | None:
+        return next((p for p in self._pages.values() if p.endpoint == endpoint), None)
+
+    def page_title(self, name: str) -> str | None:
+        """The title of page ``name``, whether a feature serves it or it is still coming."""
+        page = self._pages.get(name)
+        if page is not None:
+            return page.title
+        return next((p.title for p in PROGRAMME_PAGES if p.name == name), None)
+
+    def linkable_pages(self) -> tuple[LinkablePage, ...]:
+        """The deep-link picker's pages: the programme's, then any other feature pages."""
+        linkable = [
+            _linkable(self._pages[p.name]) if p.name in self._pages else p
+            for p in PROGRAMME_PAGES
+            if p.name not in self._pages or self._pages[p.name].linkable
+        ]
+        known = {p.name for p in PROGRAMME_PAGES}
+        linkable += [
+            _linkable(p) for p in self._pages.values() if p.linkable and p.name not in known
+        ]
+        return tuple(linkable)
+
+    def link_targets(self) -> tuple[LinkablePage, ...]:
+        """Every page a launch may land on: the programme's and all the features' pages."""
+        known = {p.name for p in PROGRAMME_PAGES}
+        return (
+            *(
+                _linkable(self._pages[p.name]) if p.name in self._pages else p
+                for p in PROGRAMME_PAGES
+            ),
+            *(_linkable(p) for p in self._pages.values() if p.name not in known),
+        )
+
+    def nav_pages(self, roles: frozenset[Role]) -> tuple[Page, ...]:
+        """Pages in the navigation bar for someone holding ``roles``."""
+        return tuple(p for p in self._pages.values() if p.nav_label and p.open_to(roles))
+
+    def cards(self, session: Session, viewer: Viewer) -> list[Card]:
+        """Every feature's home cards for ``viewer``, due ones first (otherwise in order)."""
+        cards = [
+            card
+            for feature in self.features
+            if feature.cards is not None
+            for card in feature.cards(session, viewer)
+        ]
+        return sorted(cards, key=lambda c: not c.due)
+
+    @property
+    def model_modules(self) -> tuple[ModuleType, ...]:
+        return tuple(f.models for f in self.features if f.models is not None)
+
+
+def _linkable(page: Page) -> LinkablePage:
+    return LinkablePage(page.name, page.title, page.per_principle, page.item_label)
+
+
+def store_registry(app: Flask, features: Iterable[Feature]) -> FeatureRegistry:
+    registry = FeatureRegistry(tuple(features))
+    app.extensions[_EXTENSION_KEY] = registry
+    return registry
+
+
+def registry_of(app: Flask) -> FeatureRegistry:
+    """The registry ``create_app`` stored on ``app``."""
+    registry: FeatureRegistry = app.extensions[_EXTENSION_KEY]
+    return registry

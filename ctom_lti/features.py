@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
+from functools import cached_property
 from types import ModuleType
 from typing import TYPE_CHECKING, Protocol
 
@@ -131,21 +132,20 @@ class FeatureRegistry:
             return page.title
         return next((p.title for p in PROGRAMME_PAGES if p.name == name), None)
 
+    @cached_property
     def linkable_pages(self) -> tuple[LinkablePage, ...]:
         """The deep-link picker's pages: the programme's, then any other feature pages."""
-        linkable = [
-            _linkable(self._pages[p.name]) if p.name in self._pages else p
-            for p in PROGRAMME_PAGES
-            if p.name not in self._pages or self._pages[p.name].linkable
-        ]
-        known = {p.name for p in PROGRAMME_PAGES}
-        linkable += [
-            _linkable(p) for p in self._pages.values() if p.linkable and p.name not in known
-        ]
-        return tuple(linkable)
+        served = self._pages
+        return tuple(
+            p for p in self._link_pages() if p.name not in served or served[p.name].linkable
+        )
 
+    @cached_property
     def link_targets(self) -> tuple[LinkablePage, ...]:
         """Every page a launch may land on: the programme's and all the features' pages."""
+        return self._link_pages()
+
+    def _link_pages(self) -> tuple[LinkablePage, ...]:
         known = {p.name for p in PROGRAMME_PAGES}
         return (
             *(

@@ -56,7 +56,7 @@ def _settings() -> flow.Settings:
             if label.strip()
         ),
         session_lifetime=int(cfg["LTI_SESSION_LIFETIME"]),
-        pages=registry_of(current_app).link_targets(),
+        pages=registry_of(current_app).link_targets,
     )
 
 
@@ -262,7 +262,7 @@ def deep_link_submit(cohort_id: int) -> tuple[str, int] | Response:
     settings = launch.deep_link
     if settings is None:
         raise BadRequest("This session did not come from a Canvas 'add content' launch.")
-    items = picker_items(load_curriculum(), registry_of(current_app).linkable_pages())
+    items = picker_items(load_curriculum(), registry_of(current_app).linkable_pages)
     chosen = request.form.getlist("item")
     picked, problem = select_items(items, chosen, settings)
     if problem is not None:
@@ -290,7 +290,7 @@ def _render_picker(
     chosen: list[str] | None = None,
 ) -> str:
     groups: dict[str, list[object]] = {}
-    for item in picker_items(load_curriculum(), registry_of(current_app).linkable_pages()):
+    for item in picker_items(load_curriculum(), registry_of(current_app).linkable_pages):
         groups.setdefault(item.group, []).append(item)
     return render_template(
         "lti/deep_link_picker.html",

@@ -56,8 +56,12 @@ class DemoStack:
         self.sandbox.stop()
 
 
-def demo_cohort_toml(stack_sandbox: SandboxServer) -> str:
-    """A cohort file for the seeded demo course, pairings taken from the seeded observers."""
+def demo_cohort_toml(stack_sandbox: SandboxServer, tool_base_url: str) -> str:
+    """A cohort file for the seeded demo course, pairings taken from the seeded observers.
+
+    It names the demo tool's address, so syncing it again (``ctom-lti sync``) links to the tool
+    the demo installed whatever ``CTOM_BASE_URL`` says.
+    """
     from ctom_lti.sandbox.seed import COURSE_SIS_ID
 
     seed = stack_sandbox.demo
@@ -76,6 +80,7 @@ def demo_cohort_toml(stack_sandbox: SandboxServer) -> str:
         "restrict_enrollments_to_course_dates = false",
     )
     head = head.replace('name = "CTO Mentor Program - Cohort 12"', f'name = "{seed.course.name}"')
+    head = head.replace('# base_url = "https://ctom.example.edu"', f'base_url = "{tool_base_url}"')
     pairings = []
     for mentor in seed.mentors:
         candidates = [store.users[cid].sis_user_id for cid in seed.mentees[mentor.id]]
@@ -197,7 +202,7 @@ def _build_course(app: Flask, sandbox: SandboxServer, tool_base_url: str, say: S
     from ctom_lti.db import session_scope
 
     cohort_file = Path(app.instance_path) / "demo-cohort.toml"
-    cohort_file.write_text(demo_cohort_toml(sandbox), "utf-8")
+    cohort_file.write_text(demo_cohort_toml(sandbox, tool_base_url), "utf-8")
     cohort = load_cohort(cohort_file, load_curriculum())
     gateway = make_canvas_gateway(sandbox.base_url, DEMO_ADMIN_TOKEN)
     say(f"Building the course with the course sync ({cohort_file})...")

@@ -12,7 +12,7 @@ from click.testing import CliRunner
 
 from ctom_lti.cli import main
 from ctom_lti.db import session_scope
-from ctom_lti.demo import DemoStack, start_demo
+from ctom_lti.demo import DEMO_ADMIN_TOKEN, DemoStack, start_demo
 from ctom_lti.lti.registrations import list_platforms
 
 
@@ -61,6 +61,28 @@ def test_tool_and_sandbox_know_each_other(demo: DemoStack) -> None:
     page = requests.get(demo.sandbox.base_url + "/", timeout=5)
     assert page.status_code == 200
     assert "Alicia Moreno" in page.text
+
+
+def test_demo_cohort_file_syncs_again_whatever_the_tool_address_setting(
+    demo: DemoStack,
+) -> None:
+    """The README invites ``ctom-lti sync instance/demo-cohort.toml`` after the demo; with the
+    tool's address set to something else the file still names the demo's tool, so the course
+    is found already right instead of its tool links wanting a tool Canvas does not have."""
+    cohort_file = Path(demo.app.instance_path) / "demo-cohort.toml"
+    assert f'base_url = "{demo.tool.base_url}"' in cohort_file.read_text("utf-8")
+    saved = demo.app.config["BASE_URL"]
+    demo.app.config["BASE_URL"] = "http://localhost:5999"
+    try:
+        result = demo.app.test_cli_runner().invoke(
+            main,
+            ["sync", str(cohort_file), "--dry-run"],
+            env={"CTOM_CANVAS_URL": demo.sandbox.base_url, "CTOM_CANVAS_TOKEN": DEMO_ADMIN_TOKEN},
+        )
+    finally:
+        demo.app.config["BASE_URL"] = saved
+    assert result.exit_code == 0, result.output
+    assert "Nothing to change" in result.stdout
 
 
 def test_demo_command_explains_a_port_already_in_use(tmp_path: Path) -> None:

@@ -26,6 +26,9 @@ from ctom_lti.canvas_sync.planner.identity import TOOL_KEY, find_item, find_modu
 from ctom_lti.canvas_sync.planner.ordering import OrderStep, order_steps
 from ctom_lti.canvas_sync.planner.state import PlanState
 
+#: Why a link into the tool is not made or changed; the tool's own line says what to do.
+NEEDS_TOOL = "needs the tool, which is not installed (see the tool above)"
+
 
 @dataclass
 class _ModulePlan:
@@ -131,8 +134,7 @@ def _items(state: PlanState, module: DesiredModule, found: CanvasModule | None) 
     placeable = [i for i in module.items if i.key in matched or i.type != EXTERNAL_TOOL or tool_ok]
     for want in module.items:
         if want not in placeable:
-            reason = "needs the tool, which is not installed (see the tool above)"
-            state.add(Blocked(Kind.ITEM, want.key, want.title, reason=reason))
+            state.add(Blocked(Kind.ITEM, want.key, want.title, reason=NEEDS_TOOL))
     token = {i.id: key for key, i in matched.items()}
     module_dep = state.creating.get(module.key)
     plan = _ModulePlan(
@@ -153,7 +155,7 @@ def _items(state: PlanState, module: DesiredModule, found: CanvasModule | None) 
     for want in placeable:
         item = matched.get(want.key)
         if item is not None:
-            _item_update(state, plan, want, item, moved=want.key in moved)
+            _item_update(state, plan, want, item, moved=want.key in moved, tool_ok=tool_ok)
     _publish(state, plan)
 
 
@@ -208,10 +210,20 @@ def _ordered_item(state: PlanState, plan: _ModulePlan, step: OrderStep, want: De
 
 
 def _item_update(
-    state: PlanState, plan: _ModulePlan, want: DesiredItem, item: CanvasModuleItem, *, moved: bool
+    state: PlanState,
+    plan: _ModulePlan,
+    want: DesiredItem,
+    item: CanvasModuleItem,
+    *,
+    moved: bool,
+    tool_ok: bool,
 ) -> None:
     changes = item_changes(want, item, publish=plan.module.published and plan.foreign)
-    if changes:
+    if changes and want.type == EXTERNAL_TOOL and not tool_ok:
+        # A link into the tool is written with the tool's Canvas id; the tool this run names
+        # is not in Canvas, so the link stays as it is and the report says what to do.
+        state.add(Blocked(Kind.ITEM, want.key, want.title, reason=NEEDS_TOOL))
+    elif changes:
         update = UpdateItem(
             Kind.ITEM,
             want.key,

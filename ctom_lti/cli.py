@@ -8,10 +8,11 @@ the modules listed in ``_COMMAND_MODULES``. Features declare theirs on their ``F
 from __future__ import annotations
 
 import importlib
+from typing import Any
 
 import click
 from flask import current_app
-from flask.cli import FlaskGroup, with_appcontext
+from flask.cli import FlaskGroup, ScriptInfo, with_appcontext
 
 from ctom_lti import create_app
 
@@ -23,7 +24,28 @@ _COMMAND_MODULES = (
 )
 
 
-@click.group(cls=FlaskGroup, create_app=create_app, add_version_option=False)
+class _ToolGroup(FlaskGroup):
+    """Flask's group, saying what to run when a command meets a database ``init`` has not
+    prepared, instead of SQLAlchemy's traceback."""
+
+    def invoke(self, ctx: click.Context) -> Any:
+        try:
+            return super().invoke(ctx)
+        except Exception as exc:
+            from ctom_lti import migrate
+
+            if not migrate.schema_not_ready(exc):
+                raise
+            app = ctx.ensure_object(ScriptInfo).load_app()
+            click.echo(migrate.schema_hint(app, exc), err=True)
+            raise click.exceptions.Exit(EXIT_NOT_PREPARED) from None
+
+
+#: Exit status of a command run on a database ``ctom-lti init`` has not prepared.
+EXIT_NOT_PREPARED = 3
+
+
+@click.group(cls=_ToolGroup, create_app=create_app, add_version_option=False)
 def main() -> None:
     """CTO Mentor LTI tool: set-up, registrations, sync and the local Canvas sandbox."""
 

@@ -30,10 +30,35 @@ def _get(obj: Any, name: str, default: Any = None) -> Any:
     return getattr(obj, name, default)
 
 
+class MalformedReply(ValueError):
+    """A Canvas answer that is JSON but lacks something every such object has (its id)."""
+
+    def __init__(self, field: str) -> None:
+        super().__init__(f"the reply has no usable {field!r}")
+        self.field = field
+
+
+def required_int(obj: Any, name: str) -> int:
+    """The integer field ``name`` of a reply; :class:`MalformedReply` when missing or not one
+    (also when the reply is not an object at all)."""
+    if isinstance(obj, list | str | int | float) or obj is None:
+        raise MalformedReply(name)
+    value = _get(obj, name)
+    if value is None or value == "" or isinstance(value, bool):
+        raise MalformedReply(name)
+    try:
+        return int(value)
+    except (TypeError, ValueError):
+        raise MalformedReply(name) from None
+
+
 def _int(value: Any) -> int | None:
     if value is None or value == "":
         return None
-    return int(value)
+    try:
+        return int(value)
+    except TypeError:
+        raise MalformedReply("number") from None
 
 
 def _dt(value: Any) -> datetime | None:
@@ -61,7 +86,7 @@ def _integration_data(value: Any) -> dict[str, Any]:
 
 def course_from(obj: Any) -> CanvasCourse:
     return CanvasCourse(
-        id=int(_get(obj, "id")),
+        id=required_int(obj, "id"),
         name=_get(obj, "name") or "",
         course_code=_get(obj, "course_code") or "",
         workflow_state=_get(obj, "workflow_state") or "unpublished",
@@ -79,8 +104,8 @@ def course_from(obj: Any) -> CanvasCourse:
 
 def item_from(obj: Any) -> CanvasModuleItem:
     return CanvasModuleItem(
-        id=int(_get(obj, "id")),
-        module_id=int(_get(obj, "module_id")),
+        id=required_int(obj, "id"),
+        module_id=required_int(obj, "module_id"),
         position=int(_get(obj, "position") or 0),
         title=_get(obj, "title") or "",
         type=_get(obj, "type") or "",
@@ -100,7 +125,7 @@ def module_from(obj: Any) -> CanvasModule:
         items = tuple(sorted((item_from(i) for i in raw_items), key=lambda i: (i.position, i.id)))
     count = _int(_get(obj, "items_count"))
     return CanvasModule(
-        id=int(_get(obj, "id")),
+        id=required_int(obj, "id"),
         name=_get(obj, "name") or "",
         position=int(_get(obj, "position") or 0),
         published=_get(obj, "published"),
@@ -111,7 +136,7 @@ def module_from(obj: Any) -> CanvasModule:
 
 def page_from(obj: Any) -> CanvasPage:
     return CanvasPage(
-        page_id=int(_get(obj, "page_id")),
+        page_id=required_int(obj, "page_id"),
         url=_get(obj, "url") or "",
         title=_get(obj, "title") or "",
         published=bool(_get(obj, "published", False)),
@@ -122,7 +147,7 @@ def page_from(obj: Any) -> CanvasPage:
 
 def group_from(obj: Any) -> CanvasAssignmentGroup:
     return CanvasAssignmentGroup(
-        id=int(_get(obj, "id")),
+        id=required_int(obj, "id"),
         name=_get(obj, "name") or "",
         position=int(_get(obj, "position") or 0),
         integration_data=_integration_data(_get(obj, "integration_data")),
@@ -133,7 +158,7 @@ def group_from(obj: Any) -> CanvasAssignmentGroup:
 def assignment_from(obj: Any) -> CanvasAssignment:
     points = _get(obj, "points_possible")
     return CanvasAssignment(
-        id=int(_get(obj, "id")),
+        id=required_int(obj, "id"),
         name=_get(obj, "name") or "",
         assignment_group_id=_int(_get(obj, "assignment_group_id")),
         position=int(_get(obj, "position") or 0),
@@ -150,8 +175,8 @@ def assignment_from(obj: Any) -> CanvasAssignment:
 
 def enrollment_from(obj: Any) -> CanvasEnrollment:
     return CanvasEnrollment(
-        id=int(_get(obj, "id")),
-        user_id=int(_get(obj, "user_id")),
+        id=required_int(obj, "id"),
+        user_id=required_int(obj, "user_id"),
         type=_get(obj, "type") or "",
         enrollment_state=_get(obj, "enrollment_state") or "",
         associated_user_id=_int(_get(obj, "associated_user_id")),
@@ -162,7 +187,7 @@ def enrollment_from(obj: Any) -> CanvasEnrollment:
 def tool_from(obj: Any) -> CanvasExternalTool:
     nav = _get(obj, "course_navigation")
     return CanvasExternalTool(
-        id=int(_get(obj, "id")),
+        id=required_int(obj, "id"),
         name=_get(obj, "name") or "",
         url=_get(obj, "url"),
         domain=_get(obj, "domain"),
@@ -173,13 +198,13 @@ def tool_from(obj: Any) -> CanvasExternalTool:
 
 
 def gradebook_entries_from(group: Any) -> Iterable[GradebookEntry]:
-    user_id = int(_get(group, "user_id"))
+    user_id = required_int(group, "user_id")
     sis_user_id = _get(group, "sis_user_id")
     for sub in _get(group, "submissions") or ():
         score = _get(sub, "score")
         yield GradebookEntry(
             user_id=user_id,
-            assignment_id=int(_get(sub, "assignment_id")),
+            assignment_id=required_int(sub, "assignment_id"),
             grade=_get(sub, "grade"),
             score=float(score) if score is not None else None,
             excused=bool(_get(sub, "excused", False)),

@@ -24,6 +24,7 @@ from ctom_lti.canvas.convert import (
     course_from,
     enrollment_from,
     gradebook_entries_from,
+    required_int,
     tool_from,
 )
 from ctom_lti.canvas.dto import (
@@ -59,7 +60,7 @@ class CanvasGateway(CourseContentCalls):
 
         def fetch() -> CanvasAccount:
             raw = self._requester.request("GET", f"accounts/{account_id}").json()
-            return CanvasAccount(id=int(raw["id"]), name=raw.get("name") or "")
+            return CanvasAccount(id=required_int(raw, "id"), name=str(raw.get("name") or ""))
 
         return self._call("GET accounts/:id", fetch)
 
@@ -181,8 +182,8 @@ class CanvasGateway(CourseContentCalls):
         def fetch() -> CanvasUser:
             raw = self._requester.request("GET", f"users/sis_user_id:{sis_user_id}").json()
             return CanvasUser(
-                id=int(raw["id"]),
-                name=raw.get("name") or "",
+                id=required_int(raw, "id"),
+                name=str(raw.get("name") or ""),
                 sis_user_id=raw.get("sis_user_id"),
                 login_id=raw.get("login_id"),
             )

@@ -12,6 +12,7 @@ import requests
 from canvasapi import exceptions as cx
 from urllib3.exceptions import ConnectTimeoutError
 
+from ctom_lti.canvas.convert import MalformedReply
 from ctom_lti.canvas.errors import (
     CanvasAuthError,
     CanvasBadRequest,
@@ -59,6 +60,17 @@ def translate_error(exc: Exception, *, endpoint: str, write: bool) -> CanvasErro
         return _from_canvasapi(exc, endpoint, write)
     if isinstance(exc, requests.RequestException):
         return _from_transport(exc, endpoint, write)
+    if isinstance(exc, MalformedReply):
+        # JSON, but without the id every Canvas object carries: not something to build on.
+        return CanvasError(
+            f"Canvas answered {endpoint} without a usable {exc.field!r}.",
+            hint=(
+                "Check that the Canvas URL is the institution's Canvas address, not a proxy or "
+                "another service; if it is, run again (a sync looks for what a change already "
+                "made before making it again)."
+            ),
+            endpoint=endpoint,
+        )
     if isinstance(exc, ValueError):
         # A 200 whose body is not JSON: a proxy or login page in front of Canvas.
         return CanvasError(

@@ -114,8 +114,8 @@ def enrollment_json(e: Enrollment, *, with_user: bool = True) -> dict[str, Any]:
     return data
 
 
-#: Ids of the built-in course roles on a fresh Canvas, as recorded from a live instance (ids 1-2
-#: are account roles). The test student's StudentViewEnrollment carries the student role.
+#: Ids of the built-in course roles on a fresh Canvas, as recorded from a live instance. The
+#: test student's StudentViewEnrollment carries the student role.
 BUILT_IN_ROLE_IDS = {
     "StudentEnrollment": 3,
     "TeacherEnrollment": 4,

@@ -1,8 +1,12 @@
-"""Reading and saving profiles, with optimistic locking on ``version``."""
+"""Reading and saving profiles, with optimistic locking on ``version``.
+
+Functions take the session and never commit: the view does, once the outcome says so.
+"""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Any
 
 from sqlalchemy import exists, select, update
 from sqlalchemy.exc import IntegrityError
@@ -11,20 +15,17 @@ from sqlalchemy.orm import Session
 from ctom_lti.db import utcnow
 from ctom_lti.features import Card, Viewer
 from ctom_lti.tools.profile.models import ProgrammeProfile
-from ctom_lti.tools.profile.rules import profile_cards
-from ctom_lti.tools.profile.validation import ProfileForm, ProfileValues
+from ctom_lti.tools.profile.rules import ProfileValues, profile_cards
 
 
 @dataclass(frozen=True)
 class SaveResult:
-    """``saved`` is False when someone else saved first (nothing was written)."""
+    """``saved`` is False when someone else saved first (nothing was written); ``version`` is
+    then the stored version and ``current`` what is stored."""
 
     saved: bool
     version: int
-
-
-def get_profile(session: Session, person_id: int) -> ProgrammeProfile | None:
-    return session.scalar(select(ProgrammeProfile).where(ProgrammeProfile.person_id == person_id))
+    current: ProfileValues | None = None
 
 
 def home_cards(session: Session, viewer: Viewer) -> tuple[Card, ...]:
@@ -35,18 +36,40 @@ def home_cards(session: Session, viewer: Viewer) -> tuple[Card, ...]:
     return profile_cards(viewer.roles, has_profile)
 
 
-def form_from(profile: ProgrammeProfile | None) -> ProfileForm:
-    """The form pre-filled from a stored profile (or empty)."""
+def get_profile(session: Session, person_id: int) -> ProgrammeProfile | None:
+    return session.scalar(select(ProgrammeProfile).where(ProgrammeProfile.person_id == person_id))
+
+
+def form_data(session: Session, person_id: int) -> dict[str, Any]:
+    """The stored profile as the form's initial data (empty for a new profile)."""
+    profile = get_profile(session, person_id)
     if profile is None:
-        return ProfileForm()
-    return ProfileForm(
-        district=profile.district,
-        job_title=profile.job_title,
-        years_in_leadership=str(profile.years_in_leadership),
-        expertise=tuple(profile.expertise or ()),
-        bio=profile.bio,
-        version=str(profile.version),
+        return {"version": "0"}
+    return {
+        "district": profile.district,
+        "job_title": profile.job_title,
+        "years_in_leadership": str(profile.years_in_leadership),
+        "expertise": list(profile.expertise or ()),
+        "bio": profile.bio,
+        "version": str(profile.version),
+    }
+
+
+def _values(profile: ProgrammeProfile) -> ProfileValues:
+    return ProfileValues(
+        profile.district,
+        profile.job_title,
+        profile.years_in_leadership,
+        tuple(profile.expertise or ()),
+        profile.bio,
     )
+
+
+def _refused(session: Session, person_id: int) -> SaveResult:
+    current = get_profile(session, person_id)
+    if current is None:
+        return SaveResult(False, 0)
+    return SaveResult(False, current.version, _values(current))
 
 
 def save_profile(
@@ -55,7 +78,7 @@ def save_profile(
     """Create (``expected_version`` 0) or update the profile if it is still at that version.
 
     The caller commits. A stale version, or a profile created meanwhile by another request,
-    gives ``SaveResult(saved=False)`` and leaves the stored profile untouched.
+    gives ``SaveResult(saved=False)`` with what is stored, and writes nothing.
     """
     fields = {
         "district": values.district,
@@ -70,8 +93,7 @@ def save_profile(
             with session.begin_nested():
                 session.add(ProgrammeProfile(person_id=person_id, version=1, **fields))
         except IntegrityError:
-            current = get_profile(session, person_id)
-            return SaveResult(False, current.version if current else 0)
+            return _refused(session, person_id)
         return SaveResult(True, 1)
     result = session.execute(
         update(ProgrammeProfile)
@@ -83,6 +105,5 @@ def save_profile(
         .execution_options(synchronize_session=False)
     )
     if result.rowcount != 1:  # type: ignore[attr-defined]
-        current = get_profile(session, person_id)
-        return SaveResult(False, current.version if current else 0)
+        return _refused(session, person_id)
     return SaveResult(True, expected_version + 1)

@@ -21,7 +21,7 @@ from ctom_lti.db import get_engine, session_scope
 from ctom_lti.lti import claims
 from ctom_lti.tools.profile.models import ProgrammeProfile
 from tests.integration.lti.test_hostile_launches import assert_refused
-from tests.integration.lti.test_profile import open_profile
+from tests.integration.tools.profile.test_views import open_profile
 from tests.lti_fixtures import LaunchActions
 from tests.lti_support import TestPlatform
 

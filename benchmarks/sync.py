@@ -98,8 +98,8 @@ def run_sync(
 
 
 def example_cohort(sis_suffix: str) -> Any:
-    from ctom_lti.canvas_sync.cohort import parse_cohort
-    from ctom_lti.canvas_sync.tomlsource import TomlSource
+    from ctom_lti.cohorts import parse_cohort
+    from ctom_lti.cohorts.tomlsource import TomlSource
     from ctom_lti.curriculum.loader import load_curriculum
 
     text = resources.files("ctom_lti.canvas_sync").joinpath("cohort.example.toml").read_text()

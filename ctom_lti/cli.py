@@ -19,6 +19,7 @@ from ctom_lti import create_app
 _COMMAND_MODULES = (
     "ctom_lti.lti.cli",
     "ctom_lti.sandbox.cli",
+    "ctom_lti.cohorts.cli",
     "ctom_lti.canvas_sync.cli",
     "ctom_lti.demo",
 )

@@ -6,11 +6,12 @@ feature refers to. Models import only SQLAlchemy and the standard library.
 
 from __future__ import annotations
 
+import datetime as dt
 import enum
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import JSON, ForeignKey, Index, String, Text, UniqueConstraint
+from sqlalchemy import JSON, ForeignKey, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from ctom_lti.db import Model, utcnow
@@ -104,29 +105,85 @@ class Person(Model):
 
 
 class Cohort(Model):
-    """A cohort of the programme, which lives in one Canvas course."""
+    """A cohort of the programme: its calendar, its settings and the Canvas course it lives in.
+
+    A cohort always belongs to one registration (tenant): every Canvas Cloud school shares one
+    issuer and numbers its courses from 1, so a Canvas course id means something only within its
+    registration. Cohort files and launches find a cohort within their own registration only.
+    """
 
     __tablename__ = "cohort"
     __table_args__ = (
         UniqueConstraint("platform_id", "context_id"),
-        Index("ix_cohort_sis_course_id", "sis_course_id"),
+        UniqueConstraint("platform_id", "sis_course_id"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    platform_id: Mapped[int | None] = mapped_column(ForeignKey("platform.id", ondelete="CASCADE"))
+    platform_id: Mapped[int] = mapped_column(ForeignKey("platform.id", ondelete="CASCADE"))
     #: LTI ``context.id`` (Canvas opaque 40-hex course id); None until the first launch.
     context_id: Mapped[str | None] = mapped_column(String(255))
-    #: Canvas numeric course id (``$Canvas.course.id``), as a string.
+    #: Canvas REST base URL of the course, e.g. ``https://school.instructure.com``.
+    canvas_url: Mapped[str | None] = mapped_column(String(1024))
+    #: Canvas numeric course id (``$Canvas.course.id`` in launches; found or made by sync).
     canvas_course_id: Mapped[str | None] = mapped_column(String(64))
-    #: Canvas ``sis_course_id`` set by sync from the cohort file.
+    #: Canvas ``sis_course_id`` from the cohort file: how admins name the cohort (``--cohort``).
     sis_course_id: Mapped[str | None] = mapped_column(String(255))
     title: Mapped[str] = mapped_column(String(255), default="")
     label: Mapped[str | None] = mapped_column(String(255))
+    #: The cohort's number in the programme (``Cohort 12``).
+    number: Mapped[int | None]
+    #: IANA time zone the sessions' local times are in, e.g. ``America/Los_Angeles``.
+    time_zone: Mapped[str | None] = mapped_column(String(64))
+    term_start: Mapped[dt.date | None]
+    term_end: Mapped[dt.date | None]
+    #: Programme settings from the cohort file (account, options, principle due sessions),
+    #: as written by :func:`ctom_lti.cohorts.calendar.settings_json`.
+    settings: Mapped[dict[str, Any] | None] = mapped_column(JSON)
+    #: LTI Names and Role Provisioning Services URL of the course, recorded from launches.
+    nrps_url: Mapped[str | None] = mapped_column(String(1024))
+    roster_refreshed_at: Mapped[datetime | None]
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)
 
+    platform: Mapped[Platform] = relationship()
+    sessions: Mapped[list[CohortSession]] = relationship(
+        back_populates="cohort",
+        cascade="all, delete-orphan",
+        order_by="CohortSession.number",
+    )
+
     def __repr__(self) -> str:
         return f"<Cohort {self.id} {self.title!r}>"
+
+
+class CohortSession(Model):
+    """One of a cohort's eight sessions: when, where, and in which half of the state."""
+
+    __tablename__ = "cohort_session"
+    __table_args__ = (UniqueConstraint("cohort_id", "number"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    cohort_id: Mapped[int] = mapped_column(ForeignKey("cohort.id", ondelete="CASCADE"))
+    #: 1 to 8, in calendar order.
+    number: Mapped[int]
+    #: Curriculum session key, e.g. ``session-3``.
+    key: Mapped[str] = mapped_column(String(64))
+    title: Mapped[str] = mapped_column(String(255))
+    #: Curriculum format: ``kickoff-full-friday`` or ``friday-evening-saturday``.
+    format: Mapped[str] = mapped_column(String(64))
+    #: The Friday the session starts.
+    date: Mapped[dt.date]
+    #: Local start time on ``date``, in the cohort's time zone.
+    start: Mapped[dt.time]
+    #: The venue.
+    location: Mapped[str] = mapped_column(String(255))
+    #: ``north`` or ``south``.
+    region: Mapped[str] = mapped_column(String(16))
+
+    cohort: Mapped[Cohort] = relationship(back_populates="sessions")
+
+    def __repr__(self) -> str:
+        return f"<CohortSession {self.cohort_id}#{self.number} {self.date}>"
 
 
 class Membership(Model):

@@ -16,7 +16,6 @@ from dataclasses import dataclass
 from sqlalchemy.orm import Session
 
 from ctom_lti.canvas.gateway import CanvasGateway
-from ctom_lti.canvas_sync.cohort import CohortConfig, Pairing, load_cohort
 from ctom_lti.canvas_sync.desired import DesiredCourse, desired_course
 from ctom_lti.canvas_sync.mapping import MappingStore
 from ctom_lti.canvas_sync.models import SyncRun
@@ -26,8 +25,11 @@ from ctom_lti.canvas_sync.report import SyncReport, build_report
 from ctom_lti.canvas_sync.runner import Runner
 from ctom_lti.canvas_sync.snapshot import CourseSnapshot, Scope, take_snapshot
 from ctom_lti.canvas_sync.spec import CourseSpec, load_spec
+from ctom_lti.cohorts import CohortConfig, Pairing, load_cohort
+from ctom_lti.cohorts.records import link_canvas_course
 from ctom_lti.curriculum.loader import Curriculum, load_curriculum
 from ctom_lti.db import utcnow
+from ctom_lti.models import Cohort
 
 __all__ = [
     "CohortConfig",
@@ -73,11 +75,13 @@ def plan_course(
     pairings: PairingSource | None = None,
     prune: bool = False,
     scope: Scope = Scope.FULL,
+    cohort_id: int | None = None,
 ) -> PlannedSync:
     """Read the course and plan the changes; reads Canvas, writes nothing anywhere.
 
     :param tool_base_url: the tool's public base URL, for the links into it.
     :param pairings: mentor pairings; default: the cohort file's ``[[pairings]]``.
+    :param cohort_id: the tool's cohort row for this course (see ``ctom_lti.cohorts.records``).
     :raises InputFileError: the spec (or cohort file) does not expand to a valid course.
     :raises CanvasError: Canvas refused a read (bad token, unknown account…).
     """
@@ -93,7 +97,7 @@ def plan_course(
         pairings=resolved,
     )
     snapshot = take_snapshot(gateway, desired.settings, scope=scope)
-    store = MappingStore(session, gateway.base_url, cohort.sis_course_id)
+    store = MappingStore(session, gateway.base_url, cohort.sis_course_id, cohort_id)
     mapping = store.load(snapshot.course.id) if snapshot.course else {}
     plan = plan_sync(desired, snapshot, mapping, prune=prune, scope=scope)
     report = build_report(
@@ -126,6 +130,7 @@ def sync_course(
     concurrency: int = 8,
     on_plan: Callable[[Plan], None] | None = None,
     progress: Callable[[Outcome], None] | None = None,
+    cohort_id: int | None = None,
 ) -> SyncReport:
     """Bring the cohort's Canvas course in line with the curriculum, spec and cohort file.
 
@@ -136,6 +141,8 @@ def sync_course(
     :param concurrency: how many Canvas writes may be in flight at once.
     :param on_plan: called with the plan before anything is applied (e.g. to size a progress bar).
     :param progress: called with each write's outcome as it completes.
+    :param cohort_id: the tool's cohort row for this course: its mapping and run rows are linked
+        to it, and it learns the Canvas course id.
     :raises InputFileError: the spec does not expand to a valid course (nothing was sent).
     :raises CanvasError: Canvas refused the snapshot reads (bad token, unknown account…).
     """
@@ -151,11 +158,13 @@ def sync_course(
         pairings=pairings,
         prune=prune,
         scope=scope,
+        cohort_id=cohort_id,
     )
     plan = planned.plan
     if on_plan is not None:
         on_plan(plan)
     run = SyncRun(
+        cohort_id=cohort_id,
         canvas_url=gateway.base_url,
         sis_course_id=cohort.sis_course_id,
         canvas_course_id=plan.course_id,
@@ -203,5 +212,21 @@ def sync_course(
     run.api_reads = report.api.reads
     run.api_writes = report.api.writes
     run.report = report.to_json()
+    if cohort_id is not None and report.course_id is not None:
+        _link_course(session, run, planned.store, cohort_id, report.course_id)
     session.commit()
     return report
+
+
+def _link_course(
+    session: Session, run: SyncRun, store: MappingStore, cohort_id: int, course_id: int
+) -> None:
+    """Tell the cohort its Canvas course; follow it if it merged into a launched twin."""
+    cohort_row = session.get(Cohort, cohort_id)
+    if cohort_row is None:
+        return
+    kept = link_canvas_course(session, cohort_row, course_id)
+    if kept.id != cohort_id:
+        run.cohort_id = kept.id
+        store.cohort_id = kept.id
+        store.load(course_id)  # links the rows the merge left without a cohort

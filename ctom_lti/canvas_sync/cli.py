@@ -22,10 +22,12 @@ from flask.cli import with_appcontext
 from ctom_lti.canvas import make_canvas_gateway
 from ctom_lti.canvas.errors import CanvasError, CanvasNotFound, CanvasUnavailable
 from ctom_lti.canvas.gateway import CanvasGateway
-from ctom_lti.canvas_sync.cohort import CohortConfig
 from ctom_lti.canvas_sync.report import SyncReport
 from ctom_lti.canvas_sync.spec import CourseSpec
-from ctom_lti.canvas_sync.tomlsource import InputFileError
+from ctom_lti.cohorts import CohortConfig
+from ctom_lti.cohorts.cli import PLATFORM_OPTION_HELP, canvas_url_for, fail
+from ctom_lti.cohorts.tomlsource import InputFileError
+from ctom_lti.errors import CtomError
 
 EXIT_FAILED, EXIT_INPUT = 1, 2
 
@@ -40,6 +42,7 @@ class SyncOptions:
     token_stdin: bool
     pairings_only: bool
     concurrency: int
+    platform: str | None = None
 
 
 @dataclass(frozen=True)
@@ -86,20 +89,51 @@ def _read_token(token_stdin: bool) -> str:
     return token
 
 
-def _canvas_url(app: Flask, options: SyncOptions) -> str | None:
-    url = options.canvas_url or os.environ.get("CTOM_CANVAS_URL") or app.config.get("CANVAS_URL")
-    return str(url) if url else None
-
-
-def _gateway(app: Flask, options: SyncOptions) -> CanvasGateway:
-    url = _canvas_url(app, options)
+def _canvas_url(app: Flask, options: SyncOptions, inputs: _Inputs) -> str:
+    url = canvas_url_for(app, inputs.cohort, options.canvas_url)
     if not url:
         _fail_input(
             "Error: no Canvas address. Pass --canvas-url https://school.instructure.com or set "
             "CTOM_CANVAS_URL."
         )
+    return url
+
+
+def _gateway(url: str, options: SyncOptions) -> CanvasGateway:
     token = _read_token(options.token_stdin)
-    return make_canvas_gateway(str(url), token, concurrency=options.concurrency)
+    return make_canvas_gateway(url, token, concurrency=options.concurrency)
+
+
+def _owner(app: Flask, url: str, options: SyncOptions) -> int | None:
+    """The registration the cohort belongs to, checked before any Canvas call.
+
+    None when no registration has this Canvas address: the course is still synced, but the
+    tool cannot record the cohort until the Canvas instance is registered.
+    """
+    from ctom_lti.cohorts.tenancy import registration_for, registrations_with_canvas_url
+    from ctom_lti.db import session_scope
+
+    try:
+        with session_scope(app) as session:
+            if options.platform is None and not registrations_with_canvas_url(session, url):
+                return None
+            return registration_for(session, url, options.platform).id
+    except CtomError as exc:
+        fail(exc.message, exc.hint)
+
+
+def _record_cohort(app: Flask, owner: int | None, url: str, cohort: CohortConfig) -> int | None:
+    """Store the cohort file's calendar on the tool's cohort; its id (None: no registration)."""
+    from ctom_lti.cohorts.records import record_cohort
+    from ctom_lti.db import session_scope
+    from ctom_lti.models import Platform
+
+    if owner is None:
+        return None
+    with session_scope(app) as session:
+        platform = session.get(Platform, owner)
+        assert platform is not None  # checked before the first Canvas call
+        return record_cohort(session, platform, cohort, canvas_url=url).id
 
 
 def _canvas_problem(
@@ -173,7 +207,13 @@ class _Progress:
             self.bar.close()
 
 
-def _run(app: Flask, options: SyncOptions, inputs: _Inputs, gateway: CanvasGateway) -> SyncReport:
+def _run(
+    app: Flask,
+    options: SyncOptions,
+    inputs: _Inputs,
+    gateway: CanvasGateway,
+    owner: int | None,
+) -> SyncReport:
     from ctom_lti.canvas_sync import Scope, plan_course, sync_course
     from ctom_lti.canvas_sync.report import format_plan_table
     from ctom_lti.db import session_scope
@@ -194,6 +234,7 @@ def _run(app: Flask, options: SyncOptions, inputs: _Inputs, gateway: CanvasGatew
                     click.echo(format_plan_table(planned.plan))
                     click.echo("")
                 return planned.report
+            cohort_id = _record_cohort(app, owner, gateway.base_url, inputs.cohort)
             return sync_course(
                 session,
                 gateway,
@@ -201,10 +242,11 @@ def _run(app: Flask, options: SyncOptions, inputs: _Inputs, gateway: CanvasGatew
                 concurrency=options.concurrency,
                 on_plan=progress.start,
                 progress=progress.step,
+                cohort_id=cohort_id,
                 **common,
             )
     except CanvasError as exc:
-        problem = _canvas_problem(exc, options, inputs.cohort, _canvas_url(app, options))
+        problem = _canvas_problem(exc, options, inputs.cohort, _canvas_url(app, options, inputs))
         click.echo(problem, err=True)
         raise click.exceptions.Exit(EXIT_FAILED) from None
     finally:
@@ -243,6 +285,7 @@ def register(group: click.Group) -> None:
         show_default=True,
         help="Canvas requests in flight at once.",
     )
+    @click.option("--platform", metavar="ID", help=PLATFORM_OPTION_HELP)
     @with_appcontext
     def sync_command(cohort_file: Path, **options: Any) -> None:
         """Build or update the Canvas course of the cohort described in COHORT_FILE.
@@ -256,11 +299,20 @@ def register(group: click.Group) -> None:
         opts = SyncOptions(cohort_file=cohort_file, **options)
         app = current_app._get_current_object()  # type: ignore[attr-defined]
         inputs = _load_inputs(app, cohort_file)
-        gateway = _gateway(app, opts)
-        report = _run(app, opts, inputs, gateway)
+        url = _canvas_url(app, opts, inputs)
+        owner = _owner(app, url, opts)
+        gateway = _gateway(url, opts)
+        report = _run(app, opts, inputs, gateway, owner)
         if opts.as_json:
             click.echo(json.dumps(report.to_json(), indent=2))
         else:
             click.echo(format_summary(report))
+        if owner is None and not opts.dry_run:
+            click.echo(
+                f"Note: no registration has the Canvas address {url}, so the tool has not "
+                "recorded this cohort. Register it (`ctom-lti platform add ... --canvas-url "
+                "URL`), then run `ctom-lti cohort import` on this file.",
+                err=True,
+            )
         if not report.ok:
             raise click.exceptions.Exit(EXIT_FAILED)

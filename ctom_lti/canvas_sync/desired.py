@@ -14,10 +14,10 @@ from dataclasses import dataclass
 from datetime import UTC, date, datetime, time
 from zoneinfo import ZoneInfo
 
-from ctom_lti.canvas_sync.cohort import REGIONS, CohortConfig, Pairing, SessionPlan
 from ctom_lti.canvas_sync.spec import CourseSpec, ItemSpec, ModuleSpec
 from ctom_lti.canvas_sync.template import render
-from ctom_lti.canvas_sync.tomlsource import InputFileError, Problem
+from ctom_lti.cohorts import REGIONS, CohortConfig, Pairing, SessionPlan
+from ctom_lti.cohorts.tomlsource import InputFileError, Problem
 from ctom_lti.curriculum.loader import Curriculum, Principle, Strand
 from ctom_lti.links import PageLink, launch_url
 

@@ -7,7 +7,7 @@ sync commits on its own rather than leaving it to the caller.
 
 from __future__ import annotations
 
-from sqlalchemy import delete, select
+from sqlalchemy import delete, select, update
 from sqlalchemy.orm import Session
 
 from ctom_lti.canvas_sync.models import SyncMapping
@@ -17,16 +17,31 @@ from ctom_lti.canvas_sync.planner.identity import MappingEntry
 class MappingStore:
     """The mapping rows of the course with ``sis_course_id`` on the Canvas at ``canvas_url``."""
 
-    def __init__(self, session: Session, canvas_url: str, sis_course_id: str) -> None:
+    def __init__(
+        self, session: Session, canvas_url: str, sis_course_id: str, cohort_id: int | None = None
+    ) -> None:
         self.session = session
         self.canvas_url = canvas_url
         self.sis_course_id = sis_course_id
+        #: the tool's cohort the course belongs to, when its registration is known
+        self.cohort_id = cohort_id
         #: Canvas course id; set once the course is found or created
         self.course_id: int | None = None
 
     def load(self, course_id: int) -> dict[str, MappingEntry]:
         """Every mapping row of this course, by desired key."""
         self.course_id = course_id
+        if self.cohort_id is not None:
+            # Rows from before the cohort was recorded now belong to it.
+            self.session.execute(
+                update(SyncMapping)
+                .where(
+                    SyncMapping.canvas_url == self.canvas_url,
+                    SyncMapping.canvas_course_id == course_id,
+                    SyncMapping.cohort_id.is_(None),
+                )
+                .values(cohort_id=self.cohort_id)
+            )
         rows = self.session.scalars(
             select(SyncMapping).where(
                 SyncMapping.canvas_url == self.canvas_url,
@@ -80,6 +95,7 @@ class MappingStore:
                 kind=kind,
                 canvas_id=canvas_id,
                 created_by_sync=True if created_by_sync is None else created_by_sync,
+                cohort_id=self.cohort_id,
             )
             self.session.add(row)
         else:
@@ -90,6 +106,7 @@ class MappingStore:
                 row.created_by_sync = created_by_sync
             row.canvas_id = canvas_id
             row.kind = kind
+            row.cohort_id = row.cohort_id or self.cohort_id
         if sent_digest is not None or seen_digest is not None:
             row.sent_digest = sent_digest
             row.seen_digest = seen_digest

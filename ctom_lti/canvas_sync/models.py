@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import JSON, BigInteger, Index, String, UniqueConstraint
+from sqlalchemy import JSON, BigInteger, ForeignKey, Index, String, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column
 
 from ctom_lti.db import Model, utcnow
@@ -25,6 +25,11 @@ class SyncMapping(Model):
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
+    #: The tool's cohort this course belongs to; None for rows written before cohorts were
+    #: recorded (filled in by the next sync of the course).
+    cohort_id: Mapped[int | None] = mapped_column(
+        ForeignKey("cohort.id", ondelete="SET NULL"), index=True
+    )
     #: Canvas base URL (``https://school.instructure.com``): ids are unique per instance only.
     canvas_url: Mapped[str] = mapped_column(String(512))
     #: Canvas course id of the cohort course.
@@ -57,6 +62,10 @@ class SyncRun(Model):
     __table_args__ = (Index("ix_sync_run_course_sis", "canvas_url", "sis_course_id"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
+    #: The tool's cohort the run synced; None when no registration matched its Canvas address.
+    cohort_id: Mapped[int | None] = mapped_column(
+        ForeignKey("cohort.id", ondelete="SET NULL"), index=True
+    )
     canvas_url: Mapped[str] = mapped_column(String(512))
     sis_course_id: Mapped[str] = mapped_column(String(255))
     #: Canvas course id; None while the course is still being created.

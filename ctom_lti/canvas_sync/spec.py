@@ -14,7 +14,7 @@ from pathlib import Path
 from typing import Any
 
 from ctom_lti.canvas_sync.template import TemplateError, placeholders
-from ctom_lti.canvas_sync.tomlsource import InputFileError, PathPart, Problem, TomlSource
+from ctom_lti.cohorts.tomlsource import InputFileError, PathPart, Problem, TomlSource
 from ctom_lti.links import PROGRAMME_PAGES
 
 SPEC_VERSION = 1

@@ -18,9 +18,9 @@ from flask import Flask
 from ctom_lti.canvas import RetryPolicy, Throttle, make_canvas_gateway
 from ctom_lti.canvas.gateway import CanvasGateway
 from ctom_lti.canvas_sync import SyncReport, load_cohort, sync_course
-from ctom_lti.canvas_sync.cohort import CohortConfig
 from ctom_lti.canvas_sync.desired import DesiredCourse, desired_course
 from ctom_lti.canvas_sync.spec import load_spec
+from ctom_lti.cohorts import CohortConfig
 from ctom_lti.curriculum.loader import load_curriculum
 from ctom_lti.db import session_scope
 from ctom_lti.lti.config_json import developer_key_config, redirect_uris

@@ -17,7 +17,6 @@ from ctom_lti.canvas.dto import (
     CanvasModuleItem,
     CanvasPage,
 )
-from ctom_lti.canvas_sync.cohort import parse_cohort
 from ctom_lti.canvas_sync.desired import (
     ASSIGNMENT,
     EXTERNAL_TOOL,
@@ -28,7 +27,8 @@ from ctom_lti.canvas_sync.desired import (
 from ctom_lti.canvas_sync.planner.identity import MARKER, TOOL_KEY, MappingEntry, digest
 from ctom_lti.canvas_sync.snapshot import CourseSnapshot
 from ctom_lti.canvas_sync.spec import load_spec
-from ctom_lti.canvas_sync.tomlsource import TomlSource
+from ctom_lti.cohorts import parse_cohort
+from ctom_lti.cohorts.tomlsource import TomlSource
 from ctom_lti.curriculum.loader import load_curriculum
 
 TOOL_URL = "https://tool.example.edu"

@@ -8,8 +8,8 @@ from pathlib import Path
 
 import pytest
 
-from ctom_lti.canvas_sync.cohort import CohortConfig, load_cohort, parse_cohort
-from ctom_lti.canvas_sync.tomlsource import InputFileError, TomlSource
+from ctom_lti.cohorts import CohortConfig, load_cohort, parse_cohort
+from ctom_lti.cohorts.tomlsource import InputFileError, TomlSource
 from ctom_lti.curriculum.loader import load_curriculum
 
 EXAMPLE = resources.files("ctom_lti.canvas_sync").joinpath("cohort.example.toml").read_text("utf-8")

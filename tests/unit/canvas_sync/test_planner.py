@@ -26,13 +26,13 @@ from ctom_lti.canvas_sync.actions import (
     UpdateItem,
     UpdatePage,
 )
-from ctom_lti.canvas_sync.cohort import Pairing
 from ctom_lti.canvas_sync.desired import DesiredTool, observers_for
 from ctom_lti.canvas_sync.planner import MappingEntry, Plan, plan_sync
 from ctom_lti.canvas_sync.planner.diffs import rich_text_matches
 from ctom_lti.canvas_sync.planner.identity import digest, tool_matches
 from ctom_lti.canvas_sync.planner.ordering import order_steps
 from ctom_lti.canvas_sync.snapshot import CourseSnapshot, Scope
+from ctom_lti.cohorts import Pairing
 
 from .built import TOOL_URL, built, programme_course, tool
 

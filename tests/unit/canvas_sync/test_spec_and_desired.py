@@ -7,7 +7,6 @@ from importlib import resources
 
 import pytest
 
-from ctom_lti.canvas_sync.cohort import CohortConfig, Pairing, parse_cohort
 from ctom_lti.canvas_sync.desired import (
     ASSIGNMENT,
     EXTERNAL_TOOL,
@@ -18,7 +17,8 @@ from ctom_lti.canvas_sync.desired import (
     tool_launch_url,
 )
 from ctom_lti.canvas_sync.spec import GLOBAL_FIELDS, SCOPE_FIELDS, load_spec, parse_spec
-from ctom_lti.canvas_sync.tomlsource import InputFileError, TomlSource
+from ctom_lti.cohorts import CohortConfig, Pairing, parse_cohort
+from ctom_lti.cohorts.tomlsource import InputFileError, TomlSource
 from ctom_lti.curriculum.loader import load_curriculum
 
 SPEC = resources.files("ctom_lti.canvas_sync").joinpath("course_spec.toml").read_text("utf-8")

@@ -1,116 +1,35 @@
 """The cohort file: which cohort, which Canvas course, when and where its sessions meet.
 
-An admin writes one small TOML file per cohort (``cohort.example.toml`` ships beside this module)
-and runs ``ctom-lti sync`` on it. Everything is checked here, before any Canvas call, and every
-problem is reported with its line: a typo in a date must never half-build a course.
+An admin writes one small TOML file per cohort (``cohort.example.toml`` ships with
+``ctom_lti.canvas_sync``) and runs ``ctom-lti sync`` or ``ctom-lti cohort import`` on it. Everything
+is checked here, before any Canvas call, and every problem is reported with its line: a typo in a
+date must never half-build a course.
 """
 
 from __future__ import annotations
 
-import datetime as dt
 import itertools
 import re
-from collections.abc import Mapping, Sequence
-from dataclasses import dataclass, field
-from datetime import date, time, timedelta
+from datetime import date, time
 from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from ctom_lti.canvas_sync.tomlsource import InputFileError, PathPart, Problem, TomlSource
+from ctom_lti.cohorts.config import (
+    REGIONS,
+    SIS_ID,
+    CohortConfig,
+    CohortOptions,
+    SessionPlan,
+)
+from ctom_lti.cohorts.file_checks import Checker
+from ctom_lti.cohorts.programme_sections import parse_pairings, parse_principle_sessions
+from ctom_lti.cohorts.tomlsource import InputFileError, PathPart, TomlSource
 from ctom_lti.curriculum.loader import Curriculum
-
-#: Canvas SIS ids go into URL paths unescaped by canvasapi (canvas-rest.md §2), and Rails would
-#: read a dot as a format suffix, so sync accepts only these characters.
-SIS_ID = re.compile(r"^[A-Za-z0-9_-]+$")
-REGIONS = {"north": "Northern California", "south": "Southern California"}
-
-
-@dataclass(frozen=True)
-class SessionPlan:
-    """One of the cohort's sessions: the curriculum's session on a date at a venue."""
-
-    number: int
-    #: stable curriculum key, e.g. ``session-3``
-    key: str
-    title: str
-    #: curriculum format: ``kickoff-full-friday`` or ``friday-evening-saturday``
-    format: str
-    #: the Friday the session starts
-    date: dt.date
-    location: str
-    #: ``north`` or ``south``
-    region: str
-    #: local start time on ``date``
-    start: dt.time
-
-    @property
-    def last_day(self) -> dt.date:
-        """The session's last day: the Friday itself for the kickoff, else the Saturday."""
-        return self.date if self.format.startswith("kickoff") else self.date + timedelta(days=1)
-
-
-@dataclass(frozen=True)
-class Pairing:
-    """A mentor and the candidates they mentor, by SIS user id (the institution's person id)."""
-
-    mentor_sis_id: str
-    candidate_sis_ids: tuple[str, ...]
-
-
-@dataclass(frozen=True)
-class CohortOptions:
-    publish_course: bool = False
-    #: Canvas honours course dates only with this on (canvas-rest.md §4.1)
-    restrict_enrollments_to_course_dates: bool = True
-    session_start: time = time(17, 0)
-    kickoff_start: time = time(9, 0)
-    #: a copied and edited course spec, relative to the cohort file; None = the packaged one
-    spec: str | None = None
-    check_alternating_regions: bool = True
-
-
-@dataclass(frozen=True)
-class CohortConfig:
-    """A validated cohort file."""
-
-    name: str
-    number: int
-    course_code: str
-    #: the Canvas course's SIS id: how sync finds the course again on every run
-    sis_course_id: str
-    #: Canvas account to create the course in: numeric id or ``sis_account_id:X``
-    account_id: int | str
-    time_zone: str
-    term_start: date
-    term_end: date
-    sessions: tuple[SessionPlan, ...]
-    #: principle key -> number of the session its assignment is due at
-    principle_sessions: Mapping[str, int] = field(default_factory=dict, hash=False)
-    pairings: tuple[Pairing, ...] = ()
-    #: the tool's public base URL (defaults to the app's ``BASE_URL``)
-    tool_base_url: str | None = None
-    #: LTI developer key client id, to install the tool in the course if the account has not
-    tool_client_id: str | None = None
-    options: CohortOptions = CohortOptions()
-    #: where the file was read from (to find a relative ``options.spec``)
-    source: Path | None = None
-
-    def session(self, number: int) -> SessionPlan:
-        return self.sessions[number - 1]
-
-    @property
-    def spec_path(self) -> Path | None:
-        if not self.options.spec:
-            return None
-        spec = Path(self.options.spec)
-        if not spec.is_absolute() and self.source is not None:
-            spec = self.source.parent / spec
-        return spec
-
 
 _TOP_LEVEL = {"cohort", "tool", "options", "sessions", "principle_sessions", "pairings"}
 _COHORT_KEYS = {
+    "canvas_url",
     "name",
     "number",
     "course_code",
@@ -131,74 +50,6 @@ _OPTION_TYPES: dict[str, type] = {
 }
 
 
-class _Checker:
-    """Collects problems with their lines instead of stopping at the first."""
-
-    def __init__(self, source: TomlSource) -> None:
-        self.source = source
-        self.problems: list[Problem] = []
-
-    def add(self, path: tuple[PathPart, ...], message: str) -> None:
-        self.problems.append(self.source.problem(path, message))
-
-    def unknown_keys(
-        self, table: Mapping[str, Any], known: set[str], path: tuple[PathPart, ...], what: str
-    ) -> None:
-        for key in table:
-            if key not in known:
-                self.add(
-                    (*path, key),
-                    f"unknown {what} {key!r} (expected one of: {', '.join(sorted(known))})",
-                )
-
-    def get(
-        self,
-        table: Mapping[str, Any],
-        key: str,
-        kind: type | tuple[type, ...],
-        path: tuple[PathPart, ...],
-        *,
-        required: bool = True,
-        describe: str | None = None,
-    ) -> Any:
-        if key not in table:
-            if required:
-                self.add(path, f"{_table_name(path)} is missing {key!r}")
-            return None
-        value = table[key]
-        kinds = kind if isinstance(kind, tuple) else (kind,)
-        # TOML datetimes are also dates; booleans are also ints. Neither may pass for the other.
-        ok = isinstance(value, kinds) and not (isinstance(value, bool) and bool not in kinds)
-        if date in kinds and hasattr(value, "hour"):
-            ok = False
-        if not ok:
-            self.add((*path, key), f"{key} must be {describe or _describe(kinds)}, not {value!r}")
-            return None
-        return value
-
-
-def _table_name(path: tuple[PathPart, ...]) -> str:
-    """``("cohort",)`` -> ``[cohort]``; ``("sessions", 3)`` -> ``[[sessions]] #4``."""
-    if not path:
-        return "the file"
-    if len(path) == 2 and isinstance(path[1], int):
-        return f"[[{path[0]}]] #{path[1] + 1}"
-    return "[" + ".".join(str(p) for p in path) + "]"
-
-
-def _describe(kinds: Sequence[type]) -> str:
-    names = {
-        str: "text in quotes",
-        int: "a whole number",
-        bool: "true or false",
-        date: "a date like 2025-09-12 (no quotes)",
-        time: "a time like 17:00:00 (no quotes)",
-        list: "a list",
-        dict: "a table",
-    }
-    return " or ".join(names.get(k, k.__name__) for k in kinds)
-
-
 def load_cohort(path: str | Path, curriculum: Curriculum) -> CohortConfig:
     """Read and validate a cohort file; raise :class:`InputFileError` listing every problem."""
     source = TomlSource.from_path(path)
@@ -209,7 +60,7 @@ def parse_cohort(
     source: TomlSource, curriculum: Curriculum, path: Path | None = None
 ) -> CohortConfig:
     """Validate an already parsed cohort file (see :func:`load_cohort`)."""
-    check = _Checker(source)
+    check = Checker(source)
     data = source.data
     check.unknown_keys(data, _TOP_LEVEL, (), "section")
 
@@ -222,6 +73,13 @@ def parse_cohort(
     name = check.get(cohort, "name", str, here)
     number = check.get(cohort, "number", int, here)
     course_code = check.get(cohort, "course_code", str, here)
+    canvas_url = check.get(cohort, "canvas_url", str, here, required=False)
+    if canvas_url is not None and not re.match(r"^https?://[^/\s]+", canvas_url):
+        check.add(
+            (*here, "canvas_url"),
+            f"canvas_url {canvas_url!r} must be the Canvas address, e.g. "
+            '"https://school.instructure.com"',
+        )
     sis_course_id = check.get(cohort, "sis_course_id", str, here)
     account_id = check.get(
         cohort,
@@ -261,10 +119,10 @@ def parse_cohort(
     options = _options(check, data.get("options", {}))
     tool_base_url, tool_client_id = _tool(check, data.get("tool", {}))
     sessions = _sessions(check, data.get("sessions"), curriculum, options, (term_start, term_end))
-    principle_sessions = _principle_sessions(
+    principle_sessions = parse_principle_sessions(
         check, data.get("principle_sessions", {}), curriculum, len(curriculum.sessions)
     )
-    pairings = _pairings(check, data.get("pairings", []))
+    pairings = parse_pairings(check, data.get("pairings", []))
 
     if check.problems:
         raise InputFileError(source.filename, check.problems)
@@ -283,13 +141,14 @@ def parse_cohort(
         principle_sessions=principle_sessions,
         pairings=tuple(pairings),
         tool_base_url=tool_base_url,
+        canvas_url=canvas_url.strip().rstrip("/") if canvas_url else None,
         tool_client_id=tool_client_id,
         options=options,
         source=path,
     )
 
 
-def _options(check: _Checker, raw: Any) -> CohortOptions:
+def _options(check: Checker, raw: Any) -> CohortOptions:
     if not isinstance(raw, dict):
         check.add(("options",), "[options] must be a table")
         return CohortOptions()
@@ -302,7 +161,7 @@ def _options(check: _Checker, raw: Any) -> CohortOptions:
     return CohortOptions(**values)
 
 
-def _tool(check: _Checker, raw: Any) -> tuple[str | None, str | None]:
+def _tool(check: Checker, raw: Any) -> tuple[str | None, str | None]:
     if not isinstance(raw, dict):
         check.add(("tool",), "[tool] must be a table")
         return None, None
@@ -322,7 +181,7 @@ def _tool(check: _Checker, raw: Any) -> tuple[str | None, str | None]:
 
 
 def _sessions(
-    check: _Checker,
+    check: Checker,
     raw: Any,
     curriculum: Curriculum,
     options: CohortOptions,
@@ -348,7 +207,7 @@ def _sessions(
 
 
 def _session(
-    check: _Checker, entry: Any, index: int, curriculum: Curriculum, options: CohortOptions
+    check: Checker, entry: Any, index: int, curriculum: Curriculum, options: CohortOptions
 ) -> SessionPlan | None:
     here: tuple[PathPart, ...] = ("sessions", index)
     number = index + 1
@@ -393,7 +252,7 @@ def _session(
 
 
 def _check_calendar(
-    check: _Checker,
+    check: Checker,
     plans: list[SessionPlan],
     options: CohortOptions,
     term: tuple[date | None, date | None],
@@ -426,68 +285,3 @@ def _check_calendar(
             )
         if term_end and plan.last_day > term_end:
             check.add(here, f"session {plan.number} ({plan.date}) ends after term_end {term_end}")
-
-
-def _principle_sessions(
-    check: _Checker, raw: Any, curriculum: Curriculum, sessions: int
-) -> dict[str, int]:
-    if not isinstance(raw, dict):
-        check.add(
-            ("principle_sessions",),
-            "[principle_sessions] must be a table of principle = session number",
-        )
-        return {}
-    known = {p.key for p in curriculum.principles}
-    result: dict[str, int] = {}
-    for key, value in raw.items():
-        here: tuple[PathPart, ...] = ("principle_sessions", key)
-        if key not in known:
-            check.add(
-                here, f"unknown principle {key!r}; principles are: {', '.join(sorted(known))}"
-            )
-            continue
-        if isinstance(value, bool) or not isinstance(value, int) or not 1 <= value <= sessions:
-            check.add(here, f"{key} must be a session number from 1 to {sessions}, not {value!r}")
-            continue
-        result[key] = value
-    return result
-
-
-def _pairings(check: _Checker, raw: Any) -> list[Pairing]:
-    if not isinstance(raw, list):
-        check.add(("pairings",), "pairings must be [[pairings]] tables")
-        return []
-    pairings: list[Pairing] = []
-    mentor_of: dict[str, str] = {}
-    for index, entry in enumerate(raw):
-        here: tuple[PathPart, ...] = ("pairings", index)
-        if not isinstance(entry, dict):
-            check.add(here, "each [[pairings]] needs mentor_sis_id and candidate_sis_ids")
-            continue
-        check.unknown_keys(entry, {"mentor_sis_id", "candidate_sis_ids"}, here, "key")
-        mentor = check.get(entry, "mentor_sis_id", str, here)
-        candidates = check.get(
-            entry, "candidate_sis_ids", list, here, describe="a list of SIS user ids"
-        )
-        if mentor is None or candidates is None:
-            continue
-        if not candidates or not all(isinstance(c, str) and c.strip() for c in candidates):
-            check.add(
-                (*here, "candidate_sis_ids"),
-                "candidate_sis_ids must list at least one SIS user id in quotes",
-            )
-            continue
-        for cand in candidates:
-            if cand == mentor:
-                check.add((*here, "candidate_sis_ids"), f"{mentor!r} cannot mentor themselves")
-            elif cand in mentor_of and mentor_of[cand] != mentor:
-                check.add(
-                    (*here, "candidate_sis_ids"),
-                    f"candidate {cand!r} is already paired with mentor {mentor_of[cand]!r}; "
-                    "a candidate has one mentor",
-                )
-            mentor_of[cand] = mentor
-        pairings.append(
-            Pairing(mentor.strip(), tuple(dict.fromkeys(c.strip() for c in candidates)))
-        )
-    return pairings

@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
-from sqlalchemy import Engine, and_, case, delete, func, or_, select, update
+from sqlalchemy import Engine, and_, case, delete, func, select, update
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 
@@ -53,6 +53,8 @@ def fingerprint(platform_id: int, ctx: LaunchContext, today: date) -> str:
         ctx.context_title,
         ctx.context_label,
         ctx.canvas_course_id,
+        ctx.canvas_api_base_url,
+        ctx.nrps_url,
         sorted(r.value for r in ctx.roles.roles),
         ",".join(ctx.canvas_membership_roles),
         sorted(ctx.roles.mentee_subs),
@@ -182,13 +184,14 @@ def _upsert_cohort(
     ).scalar_one_or_none()
     if known is None and ctx.canvas_course_id:
         # A cohort set up before anyone launched (by sync, from its Canvas course id) is adopted
-        # rather than duplicated.
+        # rather than duplicated, but only within its own registration: Canvas Cloud schools
+        # share an issuer and each numbers its courses from 1.
         waiting = conn.execute(
             select(Cohort.id)
             .where(
                 Cohort.context_id.is_(None),
                 Cohort.canvas_course_id == ctx.canvas_course_id,
-                or_(Cohort.platform_id.is_(None), Cohort.platform_id == platform_id),
+                Cohort.platform_id == platform_id,
             )
             .order_by(Cohort.id)
             .limit(1)
@@ -204,6 +207,8 @@ def _upsert_cohort(
         platform_id=platform_id,
         context_id=ctx.context_id,
         canvas_course_id=ctx.canvas_course_id,
+        canvas_url=ctx.canvas_api_base_url,
+        nrps_url=ctx.nrps_url,
         title=title,
         label=ctx.context_label,
         created_at=now,
@@ -217,6 +222,9 @@ def _upsert_cohort(
             "title": case((Cohort.title == "", ex.title), else_=Cohort.title),
             "label": func.coalesce(Cohort.label, ex.label),
             "canvas_course_id": func.coalesce(Cohort.canvas_course_id, ex.canvas_course_id),
+            "canvas_url": func.coalesce(Cohort.canvas_url, ex.canvas_url),
+            # The roster is read from the URL the latest launch gave.
+            "nrps_url": func.coalesce(ex.nrps_url, Cohort.nrps_url),
             "updated_at": now,
         },
     ).returning(Cohort.id, Cohort.title)

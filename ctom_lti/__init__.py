@@ -56,6 +56,14 @@ def create_app(
             app.wsgi_app, x_for=hops, x_proto=hops, x_host=hops, x_port=hops, x_prefix=hops
         )
 
+    from ctom_lti.body_limit import DrainRefusedBodies
+
+    app.wsgi_app = DrainRefusedBodies(  # type: ignore[method-assign]
+        app.wsgi_app,
+        limit=app.config["MAX_CONTENT_LENGTH"],
+        max_bytes=int(app.config["MAX_BODY_DRAIN"]),
+    )
+
     from ctom_lti import db, errors, lti, tools
 
     db.init_app(app)

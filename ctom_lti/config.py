@@ -26,6 +26,7 @@ _ENV_PARSERS: dict[str, type] = {
     "LOG_LEVEL": str,
     "KEY_DIR": str,
     "MAX_CONTENT_LENGTH": int,
+    "MAX_BODY_DRAIN": int,
     "INSECURE_TRANSPORT": bool,
     "LTI_FRAME_ANCESTORS": str,
 }
@@ -60,6 +61,9 @@ def defaults(instance_path: str) -> dict[str, Any]:
         # Launch forms are small; a megabyte is generous and stops oversized bodies early.
         "MAX_CONTENT_LENGTH": 1024 * 1024,
         "MAX_FORM_MEMORY_SIZE": 512 * 1024,
+        # A refused body is still read up to this many bytes, so the client sees the 413 page
+        # rather than a connection reset (ctom_lti.body_limit).
+        "MAX_BODY_DRAIN": 8 * 1024 * 1024,
         "MAX_FORM_PARTS": 200,
         # Local demo and tests run over plain HTTP on loopback.
         "INSECURE_TRANSPORT": False,

@@ -13,9 +13,9 @@ from ctom_lti.errors import LaunchError, render_error
 #: values passed to ``create_app`` win over the environment.
 _SETTINGS: dict[str, tuple[Any, type]] = {
     "LTI_TOOL_TITLE": ("CTO Mentor", str),
-    # Origins allowed to frame the tool besides the registered platforms' own hosts
-    # (institutions on custom domains add theirs here, space-separated).
-    "LTI_FRAME_ANCESTORS": ("https://*.instructure.com https://*.canvaslms.com", str),
+    # Origins allowed to frame the tool besides the registered platforms' own hosts and Canvas
+    # addresses (e.g. a second domain of the same Canvas), space-separated.
+    "LTI_FRAME_ANCESTORS": ("", str),
     # Labels of custom Canvas course roles that mean "mentor" (comma-separated).
     "LTI_MENTOR_ROLE_LABELS": ("Mentor", str),
     "LTI_SESSION_LIFETIME": (8 * 3600, int),
@@ -65,7 +65,11 @@ def init_app(app: Flask) -> None:
 
     from ctom_lti.lti import about, runtime, views, web
     from ctom_lti.lti.launch import LaunchRefused
-    from ctom_lti.lti.sessions import ServerSessionInterface, refuse_if_unavailable
+    from ctom_lti.lti.sessions import (
+        ServerSessionInterface,
+        raise_refused_body,
+        refuse_if_unavailable,
+    )
 
     _apply_settings(app)
     rt = runtime.install(app)
@@ -78,6 +82,8 @@ def init_app(app: Flask) -> None:
     # Before CSRF protection, which would otherwise report the unreadable session as a missing
     # CSRF token.
     app.before_request(refuse_if_unavailable)
+    # Likewise a body refused while looking for the session token (see sessions.py).
+    app.before_request(raise_refused_body)
     csrf = CSRFProtect(app)
     app.register_blueprint(views.bp)
     app.register_blueprint(about.bp)

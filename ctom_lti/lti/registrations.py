@@ -18,6 +18,7 @@ from flask import Flask
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session, selectinload
 
+from ctom_lti.lti.tool_config import instructure_hosted
 from ctom_lti.models import AuditEvent, Deployment, Person, Platform
 
 
@@ -110,6 +111,13 @@ def add_platform(session: Session, given: RegistrationInput, fernet: Fernet) -> 
         .where(Platform.issuer == given.issuer, Platform.client_id == given.client_id)
         .options(selectinload(Platform.deployments))
     )
+    stored_canvas_url = platform.canvas_url if platform is not None else None
+    if not (given.canvas_url or stored_canvas_url) and instructure_hosted(given.auth_login_url):
+        raise RegistrationError(
+            "Canvas Cloud registrations need --canvas-url: your school's Canvas address, e.g. "
+            "https://school.instructure.com (the tool lets only that host show it in a frame). "
+            "Leave the API token empty if the tool should not call the Canvas API."
+        )
     created = platform is None
     if platform is None:
         platform = Platform(issuer=given.issuer, client_id=given.client_id)

@@ -7,6 +7,11 @@ form carries (``tool_url`` and ``session_field`` in templates add it only in tha
 launch creates a session (:meth:`ServerSession.start`); requests without one get an empty session
 that is never stored.
 
+A token in a link never replaces a different, valid session the browser holds in its cookie: a
+launch sets the cookie in both modes (a browser that blocks it simply drops it), so the cookie
+always names the newest launch this browser made where it keeps cookies, while a token may come
+from anyone's link. Only a browser that keeps no cookie at all goes by the token alone.
+
 The token travels in URLs, so it must never be logged or leak in a ``Referer``: every response
 says ``Referrer-Policy: no-referrer``, the bundled server logs nothing and the gunicorn access
 log format leaves out query strings.
@@ -38,6 +43,14 @@ TOKEN_PARAM = "lt"  # noqa: S105 - a parameter name, not a secret
 _EXPIRES = "_exp"
 _TOKEN_MODE = "_tm"  # noqa: S105 - a session key name
 _MAX_SID_LENGTH = 100
+_REFUSED_BODY = "ctom.refused_body"
+
+
+def raise_refused_body() -> None:
+    """Raise the body error met while looking for the session token, if any (before_request)."""
+    refused = request.environ.get(_REFUSED_BODY)
+    if refused is not None:
+        raise refused
 
 
 def _hash(sid: str) -> str:
@@ -114,39 +127,55 @@ class ServerSessionInterface(SessionInterface):
         static = app.static_url_path
         if static and request.path.startswith(static + "/"):
             return ServerSession()
-        sid, from_token = self._incoming_sid(app, request)
-        if sid is None:
-            return ServerSession()
+        token, cookie = self._incoming(app, request)
         if request.path in self.unread_paths:
-            return ServerSession(sid=sid, from_token=from_token)
+            # A launch retires the browser's own session, named by its cookie when it has one.
+            if cookie is not None:
+                return ServerSession(sid=cookie)
+            return ServerSession(sid=token, from_token=token is not None)
         try:
-            raw = self.store.get(_hash(sid))
+            return self._read(token, cookie)
         except SessionStoreUnavailable:
             # Raising here would leave Flask without a session, and its error handling needs
             # one; the request is refused by ``refuse_if_unavailable`` instead.
             unavailable = ServerSession()
             unavailable.unavailable = True
             return unavailable
-        data = json.loads(raw) if raw is not None else {}
-        if int(data.get(_EXPIRES, 0)) <= time.time():
-            return ServerSession()
-        return ServerSession(data, sid=sid, from_token=from_token)
 
-    def _incoming_sid(self, app: Flask, request: Request) -> tuple[str | None, bool]:
+    def _read(self, token: str | None, cookie: str | None) -> ServerSession:
+        if cookie is not None and token is not None and token != cookie:
+            own = self._load(cookie)
+            if own is not None:
+                return ServerSession(own, sid=cookie)
+        sid = token if token is not None else cookie
+        data = self._load(sid) if sid is not None else None
+        if data is None:
+            return ServerSession()
+        return ServerSession(data, sid=sid, from_token=sid == token)
+
+    def _load(self, sid: str) -> dict[str, Any] | None:
+        raw = self.store.get(_hash(sid))
+        if raw is None:
+            return None
+        data: dict[str, Any] = json.loads(raw)
+        if int(data.get(_EXPIRES, 0)) <= time.time():
+            return None
+        return data
+
+    def _incoming(self, app: Flask, request: Request) -> tuple[str | None, str | None]:
+        """The plausible session ids the request carries: (token, cookie)."""
         token = request.args.get(TOKEN_PARAM)
         if token is None and request.method == "POST":
             try:
                 token = request.form.get(TOKEN_PARAM)
-            except HTTPException:
-                # An oversized or malformed body: let the view raise it again, where the error
-                # handlers turn it into a proper 4xx page.
+            except HTTPException as exc:
+                # An oversized or malformed body. A second read of a body read halfway would
+                # find it empty rather than fail again, so the error is kept and raised before
+                # the view (``raise_refused_body``), where the handlers make it a 4xx page.
+                request.environ[_REFUSED_BODY] = exc
                 token = None
-        if _plausible(token):
-            return token, True
         cookie = request.cookies.get(self.get_cookie_name(app))
-        if _plausible(cookie):
-            return cookie, False
-        return None, False
+        return (token if _plausible(token) else None), (cookie if _plausible(cookie) else None)
 
     def save_session(self, app: Flask, session: SessionMixin, response: Response) -> None:
         assert isinstance(session, ServerSession)
@@ -172,7 +201,9 @@ class ServerSessionInterface(SessionInterface):
                 raise
         if not session.sid:
             return
-        if session.new and not session.token_mode:
+        if session.new:
+            # Set in token mode too: where the browser keeps it, it marks this launch as the
+            # browser's own (see the module docstring); where it blocks it, nothing changes.
             response.set_cookie(
                 self.get_cookie_name(app),
                 session.sid,

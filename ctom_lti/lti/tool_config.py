@@ -34,16 +34,21 @@ from ctom_lti.models import Deployment, Platform
 
 _GENERATION_KEY = "registrations-generation"
 
-#: Issuers of Instructure-hosted Canvas (canvas-lti.md §1.1): production, beta and test.
-CANVAS_CLOUD_ISSUERS = frozenset(
-    {
-        "https://canvas.instructure.com",
-        "https://canvas.beta.instructure.com",
-        "https://canvas.test.instructure.com",
-    }
-)
-#: Where hosted Canvas pages live: every school's ``<name>.instructure.com`` (and beta/test).
-CANVAS_CLOUD_FRAME_ORIGIN = "https://*.instructure.com"
+#: Hosts of Instructure's own LTI endpoints (canvas-lti.md §1.1): ``sso.canvaslms.com`` and its
+#: beta/test twins, and the older ``canvas.instructure.com`` paths that still work.
+_INSTRUCTURE_ENDPOINT_SUFFIXES = (".canvaslms.com", ".instructure.com")
+
+
+def instructure_hosted(endpoint_url: str) -> bool:
+    """Whether ``endpoint_url`` (a registration's login endpoint) is on Instructure's hosts.
+
+    Such a Canvas shows the tool on the school's own host (``school.instructure.com`` or a
+    custom domain), which no endpoint names, so its registration must say it (``--canvas-url``).
+    A self-hosted Canvas may claim the same issuer, so the endpoint decides, not the issuer.
+    """
+    host = (urlsplit(endpoint_url).hostname or "").lower()
+    return host.endswith(_INSTRUCTURE_ENDPOINT_SUFFIXES)
+
 
 log = logging.getLogger(__name__)
 
@@ -213,11 +218,10 @@ class Registry:
             for parts in [urlsplit(url)]
             if parts.scheme in ("http", "https") and parts.netloc
         }
-        # Canvas Cloud frames the tool from each school's own host (school.instructure.com),
-        # which no registered endpoint names; custom domains need --canvas-url or
-        # CTOM_LTI_FRAME_ANCESTORS.
-        if any(row[0] in CANVAS_CLOUD_ISSUERS for row in rows):
-            found.add(CANVAS_CLOUD_FRAME_ORIGIN)
+        # Only hosts a registration names: its endpoints (Instructure's own launch hosts, for
+        # Canvas Cloud) and its Canvas address, which Canvas Cloud registrations must give
+        # (registrations.add_platform) because the school's host frames the tool. A wildcard
+        # such as https://*.instructure.com would let every other school's pages frame it too.
         origins = tuple(sorted(found))
         self._origins = (time.monotonic(), origins)
         return origins

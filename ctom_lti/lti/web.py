@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Any
 from urllib.parse import urlencode
 
-from flask import Flask, Response, session, url_for
+from flask import Flask, Response, request, session, url_for
 from markupsafe import Markup, escape
 
 from ctom_lti.lti.runtime import get_runtime
@@ -51,6 +51,7 @@ def install_security_headers(app: Flask) -> None:
     """Add the headers every response needs (framing by Canvas only, no Referer leaks)."""
     registry = get_runtime(app).registry
     cached: dict[tuple[str, ...], str] = {}
+    static_prefix = (app.static_url_path or "/static") + "/"
 
     @app.after_request
     def _headers(response: Response) -> Response:
@@ -58,6 +59,15 @@ def install_security_headers(app: Flask) -> None:
         # The session token can travel in URLs; never let it leave in a Referer.
         headers["Referrer-Policy"] = "no-referrer"
         headers.setdefault("X-Content-Type-Options", "nosniff")
+        # Pages show a person's own data and their URLs may carry the session token: no cache
+        # (shared or the browser's own) keeps them. Views that publish something (the key set)
+        # say so themselves; static files keep their own validators.
+        if "Cache-Control" not in headers and not request.path.startswith(static_prefix):
+            headers["Cache-Control"] = "no-store"
+        if request.is_secure:
+            # Behind CTOM_PROXY_FIX the proxy's scheme counts; over plain HTTP (local demo, tests)
+            # the header would be ignored anyway, and would pin a host that has no TLS.
+            headers["Strict-Transport-Security"] = "max-age=31536000"
         # Canvas frames the tool, so no X-Frame-Options; CSP says who may frame it.
         origins = registry.platform_origins()
         policy = cached.get(origins)

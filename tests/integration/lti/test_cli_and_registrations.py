@@ -206,9 +206,8 @@ def test_keys_rotate_list_remove_and_jwks(app: Flask, app_config: dict[str, Any]
     assert oct(os.stat(key_dir).st_mode & 0o777) == "0o700"
 
 
-def test_canvas_cloud_schools_may_frame_the_tool_from_their_own_hosts(app: Flask) -> None:
-    """Hosted Canvas shows the tool on school.instructure.com, a host no endpoint names."""
-    result = cli(
+def _add_cloud_key(app: Flask, *extra: str) -> Result:
+    return cli(
         app,
         "platform",
         "add",
@@ -224,12 +223,28 @@ def test_canvas_cloud_schools_may_frame_the_tool_from_their_own_hosts(app: Flask
         "https://sso.canvaslms.com/api/lti/security/jwks",
         "--deployment-id",
         "6:8865aa05b4b79b64a91a86042e43af5ea8ae79eb",
+        *extra,
     )
+
+
+def test_canvas_cloud_schools_may_frame_the_tool_from_their_own_hosts(app: Flask) -> None:
+    """Hosted Canvas shows the tool on school.instructure.com, a host no endpoint names: the
+    registration names it, and only it (not every other school's host) may frame the tool."""
+    result = _add_cloud_key(app, "--canvas-url", "https://kern.instructure.com")
     assert result.exit_code == 0, result.output
     csp = app.test_client().get("/lti/jwks").headers["Content-Security-Policy"]
     sources = csp.removeprefix("frame-ancestors ").split()
-    assert "https://*.instructure.com" in sources
+    assert "https://kern.instructure.com" in sources
     assert "https://sso.canvaslms.com" in sources
+    assert not [s for s in sources if "*" in s]
+
+
+def test_a_canvas_cloud_key_without_its_canvas_address_is_refused(app: Flask) -> None:
+    result = _add_cloud_key(app)
+    assert result.exit_code != 0
+    assert "Canvas Cloud registrations need --canvas-url" in result.output
+    csp = app.test_client().get("/lti/jwks").headers["Content-Security-Policy"]
+    assert "instructure.com" not in csp
 
 
 def test_extra_framing_origins_come_from_the_environment(

@@ -154,6 +154,20 @@ class TestPlatform:
         )
 
 
+def sign_raw(platform: TestPlatform, payload: str) -> str:
+    """Sign a payload given as JSON text, unchecked: claims of any type, numbers no JSON
+    encoder writes (``1e400``), anything a broken platform might send."""
+    from cryptography.hazmat.primitives import hashes
+    from cryptography.hazmat.primitives.asymmetric import padding
+
+    header = json.dumps({"alg": "RS256", "typ": "JWT", "kid": platform.current_kid})
+    signing_input = f"{_b64(header.encode())}.{_b64(payload.encode())}"
+    signature = platform.keys[platform.current_kid].sign(
+        signing_input.encode(), padding.PKCS1v15(), hashes.SHA256()
+    )
+    return f"{signing_input}.{_b64(signature)}"
+
+
 def launch_claims(
     role: str,
     *,

@@ -11,8 +11,6 @@ from collections.abc import Iterator
 from typing import Any
 
 import pytest
-from cryptography.hazmat.primitives import hashes
-from cryptography.hazmat.primitives.asymmetric import padding
 from flask import Flask
 from flask.testing import FlaskClient
 from sqlalchemy import event, select
@@ -23,7 +21,7 @@ from ctom_lti.tools.profile.models import ProgrammeProfile
 from tests.integration.lti.test_hostile_launches import assert_refused
 from tests.integration.tools.profile.test_views import open_profile
 from tests.lti_fixtures import LaunchActions
-from tests.lti_support import TestPlatform
+from tests.lti_support import sign_raw
 
 
 @pytest.fixture
@@ -138,20 +136,6 @@ def test_numbers_beyond_their_range_are_a_422_that_keeps_the_form(  # noqa: PLR0
     _no_error_logged(caplog)
 
 
-def _sign_raw(platform: TestPlatform, payload: str) -> str:
-    """Sign a payload given as raw JSON text (numbers no JSON encoder would write)."""
-    header = {"alg": "RS256", "typ": "JWT", "kid": platform.current_kid}
-
-    def b64(data: bytes) -> str:
-        return base64.urlsafe_b64encode(data).rstrip(b"=").decode()
-
-    signing_input = f"{b64(json.dumps(header).encode())}.{b64(payload.encode())}"
-    signature = platform.keys[platform.current_kid].sign(
-        signing_input.encode(), padding.PKCS1v15(), hashes.SHA256()
-    )
-    return f"{signing_input}.{b64(signature)}"
-
-
 @pytest.mark.parametrize("exp", ["Infinity", "NaN", "1e400", "-Infinity"])
 def test_token_times_that_are_not_finite_numbers_are_refused(
     app: Flask, lti: LaunchActions, exp: str
@@ -160,7 +144,7 @@ def test_token_times_that_are_not_finite_numbers_are_refused(
     body = lti.claims("candidate", login)
     body["exp"] = "EXP"
     payload = json.dumps(body).replace('"EXP"', exp)
-    response = lti.post_launch(_sign_raw(lti.platform, payload), login.state)
+    response = lti.post_launch(sign_raw(lti.platform, payload), login.state)
     assert_refused(app, response, 400, "cannot be decoded|valid exp and iat")
 
 

@@ -1,6 +1,7 @@
-"""``ctom-lti cohort import|list``: the tool's cohorts, without touching Canvas.
+"""``ctom-lti cohort import|list`` and ``ctom-lti roster refresh --cohort SIS_ID``.
 
-Exit status: 0 on success, 2 when the cohort file or the options are wrong (nothing was stored).
+Exit status: 0 on success, 2 when the cohort file, the options or the cohort's set-up are wrong,
+or Canvas did not give what was asked (nothing was stored).
 """
 
 from __future__ import annotations
@@ -79,6 +80,25 @@ def _import(app: Flask, cohort_file: Path, canvas_url: str | None, platform: str
         fail(exc.message, exc.hint)
 
 
+def _refresh(app: Flask, sis_course_id: str) -> str:
+    from ctom_lti.cohorts.records import find_cohort
+    from ctom_lti.cohorts.roster import refresh_roster
+    from ctom_lti.db import session_scope
+
+    try:
+        with session_scope(app) as session:
+            cohort = find_cohort(session, sis_course_id)
+            outcome = refresh_roster(app, session, cohort)
+            return outcome.describe(sis_course_id)
+    except CtomError as exc:
+        fail(exc.message, exc.hint)
+
+
+COHORT_OPTION_HELP = (
+    "The cohort: the sis_course_id of its cohort file (see `ctom-lti cohort list`)."
+)
+
+
 def register(group: click.Group) -> None:
     """Add this package's commands to ``group``."""
 
@@ -102,6 +122,21 @@ def register(group: click.Group) -> None:
         """
         app = current_app._get_current_object()  # type: ignore[attr-defined]
         click.echo(_import(app, cohort_file, canvas_url, platform))
+
+    @group.group("roster")
+    def roster_group() -> None:
+        """Who is in a cohort's Canvas course, as Canvas's roster says."""
+
+    @roster_group.command("refresh")
+    @click.option(
+        "--cohort", "sis_course_id", required=True, metavar="SIS_ID", help=COHORT_OPTION_HELP
+    )
+    @with_appcontext
+    def roster_refresh(sis_course_id: str) -> None:
+        """Read the course roster from Canvas: people who never launched become known, people
+        who left the course are marked inactive (never deleted)."""
+        app = current_app._get_current_object()  # type: ignore[attr-defined]
+        click.echo(_refresh(app, sis_course_id))
 
     @cohort_group.command("list")
     @with_appcontext

@@ -21,3 +21,9 @@ class CanvasAccessMissing(Unprocessable):
     """The cohort's registration has no Canvas address or API token stored."""
 
     title = "Canvas is not set up for this registration"
+
+
+class RosterUnavailable(Unprocessable):
+    """The tool does not know where the course's roster is yet."""
+
+    title = "Roster not available yet"

@@ -82,7 +82,12 @@ def home_summary(session: Session, launch: SessionLaunch) -> HomeSummary:
         rows = session.execute(
             select(Person.name, Person.email, Membership.role, Membership.last_launch_at)
             .join(Membership, Membership.person_id == Person.id)
-            .where(Membership.cohort_id == launch.cohort_id, Membership.status == "active")
+            .where(
+                Membership.cohort_id == launch.cohort_id,
+                Membership.status == "active",
+                # People known from the roster alone have not opened the tool yet.
+                Membership.last_launch_at.is_not(None),
+            )
             .order_by(Membership.role, Person.name)
             .limit(ROSTER_LIMIT)
         ).all()

@@ -4,13 +4,16 @@ from __future__ import annotations
 
 from dataclasses import replace
 
-from flask import Blueprint, current_app, render_template, request
+from flask import Blueprint, current_app, flash, redirect, render_template, request
+from werkzeug.wrappers import Response
 
 from ctom_lti.curriculum import load_curriculum
 from ctom_lti.db import get_session
 from ctom_lti.features import registry_of
 from ctom_lti.lti.access import launch_required, require_launch
 from ctom_lti.lti.roles import ROLE_PRECEDENCE
+from ctom_lti.lti.web import tool_url
+from ctom_lti.models import Cohort, Role
 from ctom_lti.tools.home.rules import home_cards
 from ctom_lti.tools.home.service import home_summary
 
@@ -52,3 +55,19 @@ def index(cohort_id: int) -> str:
         pending=pending,
         principle=principle,
     )
+
+
+@bp.post("/c/<int:cohort_id>/roster/refresh")
+@launch_required(Role.ADMIN)
+def refresh_roster(cohort_id: int) -> Response:
+    """Admins: read the course roster from Canvas now (see ``ctom_lti.cohorts.roster``)."""
+    from ctom_lti.cohorts.roster import refresh_roster as refresh
+
+    launch = require_launch(cohort_id, (Role.ADMIN,))
+    session = get_session()
+    cohort = session.get(Cohort, cohort_id)
+    assert cohort is not None  # the launch was recorded in it
+    outcome = refresh(current_app, session, cohort, actor_id=launch.person_id)
+    session.commit()
+    flash(outcome.describe(cohort.title), "success")
+    return redirect(tool_url("home.index", cohort_id=cohort_id))

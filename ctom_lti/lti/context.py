@@ -1,8 +1,8 @@
 """The launch, parsed once into a typed, frozen :class:`LaunchContext`.
 
 Nothing outside ``ctom_lti.lti`` reads claims: views and services see this object (or the
-session-bound :class:`ctom_lti.lti.access.SessionLaunch` made from it). Canvas's oddities are
-handled in one place, :func:`apply_canvas_quirks`, before any field is read.
+session-bound :class:`ctom_lti.lti.session_launch.SessionLaunch` made from it). Canvas's
+oddities are handled in one place, :func:`apply_canvas_quirks`, before any field is read.
 """
 
 from __future__ import annotations

@@ -21,11 +21,11 @@ from sqlalchemy import select
 
 from ctom_lti.db import get_engine
 from ctom_lti.lti import claims
-from ctom_lti.lti.access import SessionLaunch
 from ctom_lti.lti.advantage import Gradebook, Roster, ServiceUnavailable
 from ctom_lti.lti.gradebook import GRADEBOOK_SCOPES, AgsGradebook
 from ctom_lti.lti.roster import NrpsRoster
 from ctom_lti.lti.runtime import get_runtime
+from ctom_lti.lti.session_launch import SessionLaunch
 from ctom_lti.lti.tool_config import CtomRegistration
 from ctom_lti.models import Platform
 

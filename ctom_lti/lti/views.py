@@ -23,7 +23,7 @@ from ctom_lti.errors import BadRequest, Forbidden
 from ctom_lti.features import registry_of
 from ctom_lti.links import HOME
 from ctom_lti.lti import flow, pages
-from ctom_lti.lti.access import SessionLaunch, require_launch
+from ctom_lti.lti.access import launch_required
 from ctom_lti.lti.config_json import LAUNCH_PATH, developer_key_config
 from ctom_lti.lti.cookies import cookie_options
 from ctom_lti.lti.deep_linking import (
@@ -36,6 +36,7 @@ from ctom_lti.lti.launch import LaunchRefused
 from ctom_lti.lti.login import LoginOutcome, LoginRequest, begin_login, query_string
 from ctom_lti.lti.runtime import get_runtime
 from ctom_lti.lti.services import registration_for
+from ctom_lti.lti.session_launch import SessionLaunch
 from ctom_lti.lti.sessions import ServerSession
 from ctom_lti.lti.web import add_token, tool_url
 from ctom_lti.models import Role
@@ -245,24 +246,23 @@ def config_json() -> Response:
     return response
 
 
-def _content_placer(cohort_id: int) -> SessionLaunch:
-    """The launch, if its person may place content in Canvas (instructors and admins).
+def _require_content_placer(launch: SessionLaunch) -> None:
+    """Refuse unless the person may place content in Canvas (instructors and admins).
 
     Canvas also sends deep-linking launches to students (a rich-content editor's tool button),
     so the message type alone does not make someone an author of the course.
     """
-    launch = require_launch(cohort_id)
     if not launch.has_any(Role.INSTRUCTOR, Role.ADMIN):
         raise Forbidden(
             "Only instructors and programme administrators can add CTO Mentor pages to Canvas.",
             hint="Close this window. To share a page with your course, ask your instructor.",
         )
-    return launch
 
 
 @bp.get("/c/<int:cohort_id>/deep-link")
-def deep_link(cohort_id: int) -> str:
-    launch = _content_placer(cohort_id)
+@launch_required()
+def deep_link(launch: SessionLaunch, cohort_id: int) -> str:
+    _require_content_placer(launch)
     if launch.deep_link is None:
         raise Forbidden(
             "Pages can only be added to Canvas from a Canvas 'add content' launch.",
@@ -273,8 +273,9 @@ def deep_link(cohort_id: int) -> str:
 
 
 @bp.post("/c/<int:cohort_id>/deep-link")
-def deep_link_submit(cohort_id: int) -> tuple[str, int] | Response:
-    launch = _content_placer(cohort_id)
+@launch_required()
+def deep_link_submit(launch: SessionLaunch, cohort_id: int) -> tuple[str, int] | Response:
+    _require_content_placer(launch)
     settings = launch.deep_link
     if settings is None:
         raise BadRequest("This session did not come from a Canvas 'add content' launch.")

@@ -8,8 +8,8 @@ from datetime import datetime
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from ctom_lti.lti.access import SessionLaunch
 from ctom_lti.lti.models import MentorScope
+from ctom_lti.lti.session_launch import SessionLaunch
 from ctom_lti.models import Cohort, Membership, Person, Role
 
 #: The roster on the home page is a glance, not the dashboard.

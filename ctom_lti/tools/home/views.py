@@ -10,8 +10,9 @@ from werkzeug.wrappers import Response
 from ctom_lti.curriculum import load_curriculum
 from ctom_lti.db import get_session
 from ctom_lti.features import registry_of
-from ctom_lti.lti.access import launch_required, require_launch
+from ctom_lti.lti.access import launch_required
 from ctom_lti.lti.roles import ROLE_PRECEDENCE
+from ctom_lti.lti.session_launch import SessionLaunch
 from ctom_lti.lti.web import tool_url
 from ctom_lti.models import Cohort, Role
 from ctom_lti.tools.home.rules import home_cards
@@ -22,8 +23,7 @@ bp = Blueprint("home", __name__, template_folder="templates")
 
 @bp.get("/c/<int:cohort_id>/")
 @launch_required()
-def index(cohort_id: int) -> str:
-    launch = require_launch(cohort_id)
+def index(launch: SessionLaunch, cohort_id: int) -> str:
     session = get_session()
     registry = registry_of(current_app)
     summary = home_summary(session, launch)
@@ -59,11 +59,10 @@ def index(cohort_id: int) -> str:
 
 @bp.post("/c/<int:cohort_id>/roster/refresh")
 @launch_required(Role.ADMIN)
-def refresh_roster(cohort_id: int) -> Response:
+def refresh_roster(launch: SessionLaunch, cohort_id: int) -> Response:
     """Admins: read the course roster from Canvas now (see ``ctom_lti.cohorts.roster``)."""
     from ctom_lti.cohorts.roster import refresh_roster as refresh
 
-    launch = require_launch(cohort_id, (Role.ADMIN,))
     session = get_session()
     cohort = session.get(Cohort, cohort_id)
     assert cohort is not None  # the launch was recorded in it

@@ -7,7 +7,8 @@ from werkzeug.wrappers import Response
 
 from ctom_lti.curriculum import load_curriculum
 from ctom_lti.db import get_session
-from ctom_lti.lti.access import launch_required, require_launch
+from ctom_lti.lti.access import launch_required
+from ctom_lti.lti.session_launch import SessionLaunch
 from ctom_lti.lti.web import tool_url
 from ctom_lti.tools.profile.forms import ProfileForm
 from ctom_lti.tools.profile.rules import MAX_BIO, MAX_LINE, ProfileValues
@@ -36,16 +37,14 @@ def _render(
 
 @bp.get("/c/<int:cohort_id>/profile")
 @launch_required()
-def edit(cohort_id: int) -> tuple[str, int]:
-    launch = require_launch(cohort_id)
+def edit(launch: SessionLaunch, cohort_id: int) -> tuple[str, int]:
     form = ProfileForm(formdata=None, data=form_data(get_session(), launch.person_id))
     return _render(cohort_id, form, 200)
 
 
 @bp.post("/c/<int:cohort_id>/profile")
 @launch_required()
-def save(cohort_id: int) -> tuple[str, int] | Response:
-    launch = require_launch(cohort_id)
+def save(launch: SessionLaunch, cohort_id: int) -> tuple[str, int] | Response:
     form = ProfileForm()
     if not form.validate():
         return _render(cohort_id, form, 422)

@@ -17,7 +17,6 @@ from flask import Flask
 
 from ctom_lti.demo import connect_tool_and_sandbox
 from ctom_lti.lti import claims
-from ctom_lti.lti.access import SessionLaunch
 from ctom_lti.lti.advantage import (
     Gradebook,
     PlatformServiceError,
@@ -26,6 +25,7 @@ from ctom_lti.lti.advantage import (
 )
 from ctom_lti.lti.runtime import get_runtime
 from ctom_lti.lti.services import gradebook_client, launch_gradebook, launch_roster, roster_client
+from ctom_lti.lti.session_launch import SessionLaunch
 from ctom_lti.models import Role
 from ctom_lti.sandbox.platform.state import line_items
 from ctom_lti.sandbox.server import SandboxServer

@@ -19,6 +19,8 @@ from typing import TYPE_CHECKING
 import click
 from flask import Flask
 
+from ctom_lti.errors import CtomError
+
 if TYPE_CHECKING:
     from ctom_lti.canvas_sync import SyncReport
     from ctom_lti.sandbox.server import SandboxServer
@@ -92,8 +94,11 @@ def demo_cohort_toml(stack_sandbox: SandboxServer, tool_base_url: str) -> str:
     return head + "\n".join(pairings)
 
 
-class PortInUse(Exception):
+class PortInUse(CtomError):
     """A port the demo needs is taken (werkzeug would exit the process instead of raising)."""
+
+    status = 503
+    title = "A port the demo needs is in use"
 
 
 def _check_port_free(host: str, port: int, option: str) -> None:

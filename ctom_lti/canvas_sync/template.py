@@ -11,11 +11,13 @@ import html
 import re
 from collections.abc import Mapping
 
+from ctom_lti.errors import Unprocessable
+
 _TOKEN = re.compile(r"\{\{|\}\}|\{([^{}]*)\}")
 _NAME = re.compile(r"^[a-z_]+\.[a-z_]+$")
 
 
-class TemplateError(ValueError):
+class TemplateError(Unprocessable, ValueError):
     """A template names a placeholder that does not exist or is badly written."""
 
 

@@ -9,11 +9,17 @@ from functools import cache
 from importlib import resources
 from typing import Any
 
+from ctom_lti.errors import CtomError
+
 _KEY = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 
 
-class CurriculumError(ValueError):
+class CurriculumError(CtomError, ValueError):
     """The curriculum file is malformed; the message names the entry and the problem."""
+
+    status = 500
+    title = "The programme curriculum could not be read"
+    hint = "Tell your programme administrator: the curriculum data shipped with the tool is broken."
 
 
 @dataclass(frozen=True)

@@ -17,7 +17,7 @@ from ctom_lti.errors import Forbidden, NotAuthenticated
 from ctom_lti.lti.session_launch import SessionLaunch, launch_from_session_data
 from ctom_lti.models import Role
 
-__all__ = ["SessionLaunch", "current_launch", "launch_required"]
+__all__ = ["SessionLaunch", "current_launch", "launch_required", "require_launch"]
 
 P = ParamSpec("P")
 R = TypeVar("R")
@@ -37,8 +37,10 @@ def current_launch() -> SessionLaunch | None:
     return launch
 
 
-def _require_launch(cohort_id: int | None, roles: tuple[Role, ...]) -> SessionLaunch:
+def require_launch(cohort_id: int | None = None, roles: tuple[Role, ...] = ()) -> SessionLaunch:
     """Return the launch, or raise the 401/403 a person should see.
+
+    Views do not call this: :func:`launch_required` does, and hands them the launch.
 
     :raises NotAuthenticated: no launched session (opened outside Canvas, or expired).
     :raises Forbidden: the page belongs to another cohort, or needs a role the person lacks.
@@ -74,7 +76,7 @@ def launch_required(
         @functools.wraps(view)
         def wrapper(*args: P.args, **kwargs: P.kwargs) -> R:
             cohort_id = kwargs.get("cohort_id")
-            launch = _require_launch(cohort_id if isinstance(cohort_id, int) else None, roles)
+            launch = require_launch(cohort_id if isinstance(cohort_id, int) else None, roles)
             return view(launch, *args, **kwargs)
 
         return wrapper

@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 from types import MappingProxyType
 from typing import Any
 
+from ctom_lti.errors import LaunchError
 from ctom_lti.lti import claims
 from ctom_lti.lti.canvas_variables import is_unexpanded_variable
 from ctom_lti.lti.roles import RoleDecision, RoleInput, decide_roles, parse_canvas_membership_roles
@@ -33,7 +34,7 @@ CUSTOM_CANVAS_API_BASE_URL = "canvas_api_base_url"
 _NOISE = frozenset({"errors", "validation_context"})
 
 
-class LaunchContextError(ValueError):
+class LaunchContextError(LaunchError, ValueError):
     """A validated launch lacks something the tool needs (e.g. it was not made from a course)."""
 
 

@@ -20,6 +20,8 @@ from typing import Any
 
 from jwt.algorithms import Algorithm, get_default_algorithms
 
+from ctom_lti.errors import LaunchError
+
 _BASE64URL = re.compile(r"[A-Za-z0-9_-]*")
 _ALGORITHMS: dict[str, Algorithm] = {
     name: algorithm
@@ -28,7 +30,7 @@ _ALGORITHMS: dict[str, Algorithm] = {
 }
 
 
-class MalformedToken(ValueError):
+class MalformedToken(LaunchError, ValueError):
     """The token is not a compact JWS with JSON-object header and payload."""
 
 

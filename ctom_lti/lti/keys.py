@@ -24,12 +24,18 @@ from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric import rsa
 from flask import Flask
 
+from ctom_lti.errors import CtomError
+
 _CURRENT = "current"
 _KEY_SIZE = 2048
 
 
-class KeyringError(Exception):
+class KeyringError(CtomError):
     """A key operation that cannot be done (unknown kid, removing the current key...)."""
+
+    status = 503
+    title = "CTO Mentor is not set up yet"
+    hint = "An administrator must create the tool's signing key with `ctom-lti init`."
 
 
 @dataclass(frozen=True)

@@ -36,6 +36,7 @@ from pylti1p3.message_launch import MessageLaunch
 from pylti1p3.message_validators import get_validators
 from pylti1p3.session import SessionService
 
+from ctom_lti.errors import LaunchError
 from ctom_lti.lti import claims
 from ctom_lti.lti.claim_shapes import ID_MAX, claim_problem
 from ctom_lti.lti.context import audience_client_id
@@ -65,13 +66,15 @@ _CLAIM_PROBLEMS = {
 }
 
 
-class LaunchRefused(Exception):
-    """A launch that failed validation; ``message`` is safe to show to the person."""
+class LaunchRefused(LaunchError):
+    """A launch that failed validation; ``message`` is safe to show to the person.
+
+    Answered by the one error handler (``ctom_lti.errors``) as a 400 page; without a ``hint``
+    of its own it tells the person to open the tool from Canvas again.
+    """
 
     def __init__(self, message: str, *, hint: str | None = None) -> None:
-        super().__init__(message)
-        self.message = message
-        self.hint = hint
+        super().__init__(message, hint=hint)
 
 
 @dataclass(frozen=True)

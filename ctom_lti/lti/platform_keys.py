@@ -21,13 +21,14 @@ from typing import Any
 import requests
 from jwt.algorithms import RSAAlgorithm
 
+from ctom_lti.errors import LaunchError
 from ctom_lti.lti.kv import KeyValueStore
 
 #: Signature algorithms accepted on platform tokens.
 ALLOWED_ALGORITHMS = frozenset({"RS256", "RS384", "RS512"})
 
 
-class PlatformKeyError(Exception):
+class PlatformKeyError(LaunchError):
     """The platform's key for a token could not be found or fetched."""
 
 

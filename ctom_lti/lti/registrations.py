@@ -18,11 +18,12 @@ from flask import Flask
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session, selectinload
 
+from ctom_lti.errors import Unprocessable
 from ctom_lti.lti.tool_config import instructure_hosted
 from ctom_lti.models import AuditEvent, Deployment, Person, Platform
 
 
-class RegistrationError(Exception):
+class RegistrationError(Unprocessable):
     """Input that cannot be registered, with a message that says what to fix."""
 
 

@@ -3,12 +3,21 @@ every error the tool raises answered as a page that says what to do (never a 500
 
 from __future__ import annotations
 
+import importlib
+import inspect
+import pkgutil
 from collections.abc import Callable
 
+import pytest
 from flask import Blueprint, Flask
 from flask.testing import FlaskClient
 
+import ctom_lti
+from ctom_lti.errors import CtomError
 from ctom_lti.lti.access import launch_required
+from ctom_lti.lti.advantage import PlatformServiceError, ServiceUnavailable
+from ctom_lti.lti.keys import KeyringError
+from ctom_lti.lti.launch import LaunchRefused
 from ctom_lti.lti.session_launch import SessionLaunch
 from ctom_lti.models import Role
 from tests.lti_fixtures import LaunchActions
@@ -70,3 +79,67 @@ def test_a_role_the_person_lacks_is_refused_before_the_view_runs(
     assert seen == []
     # Opened outside Canvas (no launched session): asked to open it from Canvas.
     assert app.test_client().get(home + "probe/staff").status_code == 401
+
+
+def _raise(exc: Exception) -> Callable[[], None]:
+    def go() -> None:
+        raise exc
+
+    return go
+
+
+@pytest.mark.parametrize(
+    ("error", "status", "shown"),
+    [
+        (
+            ServiceUnavailable("Canvas did not offer the course roster to this launch."),
+            503,
+            "roster",
+        ),
+        (
+            PlatformServiceError("Canvas refused to record a grade.", platform_status=422),
+            502,
+            "grade",
+        ),
+        (LaunchRefused("This launch has expired."), 400, "open the tool again"),
+        (KeyringError("The tool has no signing key yet."), 503, "ctom-lti init"),
+    ],
+)
+def test_errors_escaping_a_feature_view_are_pages_that_say_what_to_do(
+    app: Flask, lti: LaunchActions, error: Exception, status: int, shown: str
+) -> None:
+    app.register_blueprint(probe_blueprint([], _raise(error)))
+    client = lti.client
+    home = lti.launch("candidate").headers["Location"]
+    assert home is not None
+
+    page = client.get(home + "probe/fails")
+
+    assert page.status_code == status
+    body = page.get_data(as_text=True)
+    assert isinstance(error, CtomError)
+    assert error.title in body and shown in body
+    api = client.get(home + "probe/fails", headers={"Accept": "application/json"})
+    assert api.status_code == status
+    assert api.get_json() == {"error": error.title, "message": error.message, "hint": error.hint}
+
+
+def _tool_modules() -> list[str]:
+    """Every module of the tool; the sandbox (a stand-in for Canvas) and migrations aside."""
+    return [
+        info.name
+        for info in pkgutil.walk_packages(ctom_lti.__path__, "ctom_lti.")
+        if not info.name.startswith(("ctom_lti.sandbox", "ctom_lti.migrations"))
+    ]
+
+
+def test_every_error_type_the_tool_defines_is_mapped_to_a_page() -> None:
+    defined = [
+        cls
+        for name in _tool_modules()
+        for cls in vars(importlib.import_module(name)).values()
+        if inspect.isclass(cls) and issubclass(cls, BaseException) and cls.__module__ == name
+    ]
+    assert len(defined) > 20
+    assert [c.__qualname__ for c in defined if not issubclass(c, CtomError)] == []
+    assert all(100 <= c.status < 600 and c.title and c.hint for c in defined)  # type: ignore[attr-defined]

@@ -44,8 +44,9 @@ def create_app(
     os.makedirs(app.instance_path, exist_ok=True)
 
     from ctom_lti.config import load_config
+    from ctom_lti.lti.settings import SETTINGS as LTI_SETTINGS
 
-    load_config(app, test_config)
+    load_config(app, test_config, LTI_SETTINGS)
     logging.getLogger("ctom_lti").setLevel(app.config["LOG_LEVEL"])
 
     if app.config["PROXY_FIX"]:

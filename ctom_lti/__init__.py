@@ -46,7 +46,9 @@ def create_app(
     from ctom_lti.config import load_config
     from ctom_lti.lti.settings import SETTINGS as LTI_SETTINGS
 
-    load_config(app, test_config, LTI_SETTINGS)
+    chosen = app_features() if features is None else tuple(features)
+    feature_settings = tuple(s for feature in chosen for s in feature.settings)
+    load_config(app, test_config, (*LTI_SETTINGS, *feature_settings))
     logging.getLogger("ctom_lti").setLevel(app.config["LOG_LEVEL"])
 
     if app.config["PROXY_FIX"]:
@@ -70,5 +72,5 @@ def create_app(
     db.init_app(app)
     errors.register_error_handlers(app)
     lti.init_app(app)
-    tools.register_features(app, app_features() if features is None else features)
+    tools.register_features(app, chosen)
     return app

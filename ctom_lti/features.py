@@ -17,6 +17,7 @@ from typing import TYPE_CHECKING, Protocol
 import click
 from flask import Blueprint, Flask
 
+from ctom_lti.config import Setting
 from ctom_lti.links import PROGRAMME_PAGES, LinkablePage
 from ctom_lti.models import Role
 
@@ -90,6 +91,9 @@ class Feature:
     #: The module declaring the feature's tables (imported so the metadata is complete).
     models: ModuleType | None = None
     commands: tuple[click.Command, ...] = ()
+    #: The feature's settings with their defaults, read with the app's own by the one loader
+    #: (``ctom_lti.config``) from ``CTOM_<NAME>``; name them after the feature.
+    settings: tuple[Setting, ...] = ()
 
 
 @dataclass(frozen=True)

@@ -24,11 +24,15 @@ from requests.adapters import HTTPAdapter
 from urllib3.connection import HTTPConnection, HTTPSConnection
 from urllib3.connectionpool import HTTPConnectionPool, HTTPSConnectionPool
 
+from ctom_lti.lti.advantage import ServiceUnavailable
+
 USER_AGENT = "ctom-lti (LTI 1.3 tool)"
 
 
-class DeadlineExceeded(requests.Timeout):
-    """The call did not finish within its total deadline."""
+class DeadlineExceeded(ServiceUnavailable, requests.Timeout):
+    """The call did not finish within its total deadline (a 503 page if it reaches a view)."""
+
+    title = "Canvas did not answer in time"
 
 
 class _Watch:

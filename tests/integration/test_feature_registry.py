@@ -21,6 +21,7 @@ from ctom_lti.db import get_engine
 from ctom_lti.features import Card, Feature, Page, Viewer, registry_of
 from ctom_lti.lti import claims
 from ctom_lti.lti.access import launch_required
+from ctom_lti.lti.session_launch import SessionLaunch
 from ctom_lti.models import Role
 from tests.lti_fixtures import LaunchActions
 
@@ -29,7 +30,7 @@ notes_bp = Blueprint("notes", __name__)
 
 @notes_bp.get("/c/<int:cohort_id>/notes")
 @launch_required()
-def index(cohort_id: int) -> str:
+def index(launch: SessionLaunch, cohort_id: int) -> str:
     return render_template_string(
         '{% extends "base.html" %}{% block content %}<h1>Cohort notes</h1>{% endblock %}'
     )

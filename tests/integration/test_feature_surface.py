@@ -7,13 +7,17 @@ import importlib
 import inspect
 import pkgutil
 from collections.abc import Callable
+from typing import Any
 
 import pytest
 from flask import Blueprint, Flask
 from flask.testing import FlaskClient
 
 import ctom_lti
+from ctom_lti import app_features, create_app
+from ctom_lti.config import Setting
 from ctom_lti.errors import CtomError
+from ctom_lti.features import Feature
 from ctom_lti.lti.access import launch_required
 from ctom_lti.lti.advantage import PlatformServiceError, ServiceUnavailable
 from ctom_lti.lti.keys import KeyringError
@@ -143,3 +147,24 @@ def test_every_error_type_the_tool_defines_is_mapped_to_a_page() -> None:
     assert len(defined) > 20
     assert [c.__qualname__ for c in defined if not issubclass(c, CtomError)] == []
     assert all(100 <= c.status < 600 and c.title and c.hint for c in defined)  # type: ignore[attr-defined]
+
+
+def test_a_feature_declares_its_settings_and_the_one_loader_reads_them(
+    app_config: dict[str, Any], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    probe = Feature(
+        name="probe",
+        blueprint=Blueprint("probe", __name__),
+        settings=(Setting("PROBE_WINDOW_DAYS", 7, int), Setting("PROBE_TITLE", "Probe")),
+    )
+    monkeypatch.setenv("CTOM_PROBE_WINDOW_DAYS", "3")
+
+    app = create_app(app_config, features=(*app_features(), probe))
+
+    assert app.config["PROBE_WINDOW_DAYS"] == 3
+    assert app.config["PROBE_TITLE"] == "Probe"
+    clash = Feature(
+        name="clash", blueprint=Blueprint("clash", __name__), settings=(Setting("BASE_URL", ""),)
+    )
+    with pytest.raises(ValueError, match="BASE_URL"):
+        create_app(app_config, features=(*app_features(), clash))

@@ -6,11 +6,10 @@ CLI jobs use :func:`session_scope`. Services take a ``Session`` argument and nev
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterator
 from contextlib import contextmanager
 from datetime import UTC, datetime
-from types import ModuleType
-from typing import Any, Protocol
+from typing import Any
 
 from flask import Flask, current_app, g
 from sqlalchemy import DateTime, Dialect, Engine, MetaData, TypeDecorator, create_engine, event
@@ -56,32 +55,6 @@ class Model(DeclarativeBase):
 def utcnow() -> datetime:
     """Timezone-aware now, the only clock models use for defaults."""
     return datetime.now(UTC)
-
-
-def import_all_models(features: Iterable[HasModels] | None = None) -> tuple[ModuleType, ...]:
-    """Import every module that declares tables, so ``Model.metadata`` is complete.
-
-    :param features: the features whose models to include; by default the application's own
-        (``ctom_lti.FEATURES``).
-    :returns: the features' models modules.
-    """
-    from ctom_lti import models  # noqa: F401
-    from ctom_lti.canvas_sync import models as sync_models  # noqa: F401
-    from ctom_lti.lti import models as lti_models  # noqa: F401
-
-    if features is None:
-        from ctom_lti import app_features
-
-        features = app_features()
-    # A feature's package imported its models module when it declared the feature.
-    return tuple(feature.models for feature in features if feature.models is not None)
-
-
-class HasModels(Protocol):
-    """A feature, as far as the database cares: the module declaring its tables, if any."""
-
-    @property
-    def models(self) -> ModuleType | None: ...
 
 
 def make_engine(url: str, **kwargs: Any) -> Engine:

@@ -25,7 +25,8 @@ from sqlalchemy.engine import make_url
 from sqlalchemy.orm import Session
 
 from ctom_lti import create_app
-from ctom_lti.db import Model, get_engine, get_sessionmaker, import_all_models
+from ctom_lti.db import Model, get_engine, get_sessionmaker
+from ctom_lti.schema import import_all_models
 
 pytest_plugins: list[str] = ["tests.sandbox_fixtures", "tests.lti_fixtures"]
 

@@ -15,11 +15,11 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Protocol
 
-from ctom_lti.errors import CtomError
+from ctom_lti.errors import CtomError, DependencyUnavailable
 from ctom_lti.models import Role
 
 
-class ServiceUnavailable(CtomError):
+class ServiceUnavailable(DependencyUnavailable):
     """The service cannot be used: not offered to the launch, scope not granted, the developer
     key removed, or Canvas did not answer."""
 

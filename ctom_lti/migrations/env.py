@@ -9,7 +9,8 @@ from alembic.autogenerate.api import AutogenContext
 from sqlalchemy import Engine, create_engine
 
 from ctom_lti import app_features
-from ctom_lti.db import Model, UTCDateTime, import_all_models
+from ctom_lti.db import Model, UTCDateTime
+from ctom_lti.schema import import_all_models
 
 import_all_models(app_features())
 target_metadata = Model.metadata

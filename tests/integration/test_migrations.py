@@ -11,7 +11,8 @@ from alembic.script import ScriptDirectory
 from flask import Flask
 
 from ctom_lti import create_app, migrate
-from ctom_lti.db import Model, get_engine, import_all_models
+from ctom_lti.db import Model, get_engine
+from ctom_lti.schema import import_all_models
 
 
 def test_history_is_linear_with_a_single_head(app: Flask) -> None:

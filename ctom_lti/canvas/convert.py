@@ -22,6 +22,7 @@ from ctom_lti.canvas.dto import (
     CanvasPage,
     GradebookEntry,
 )
+from ctom_lti.errors import CtomError
 
 
 def _get(obj: Any, name: str, default: Any = None) -> Any:
@@ -30,8 +31,12 @@ def _get(obj: Any, name: str, default: Any = None) -> Any:
     return getattr(obj, name, default)
 
 
-class MalformedReply(ValueError):
+class MalformedReply(CtomError, ValueError):
     """A Canvas answer that is JSON but lacks something every such object has (its id)."""
+
+    status = 502
+    title = "Canvas sent an answer CTO Mentor cannot read"
+    hint = "Try again later. If it keeps happening, tell your programme administrator."
 
     def __init__(self, field: str) -> None:
         super().__init__(f"the reply has no usable {field!r}")

@@ -2,8 +2,8 @@
 
 Exit status: 0 when everything is in place, 1 when something failed in Canvas (the summary says
 what to do), 2 when the cohort file, the spec or the options are wrong (nothing was sent).
-The API token is read from standard input (``--token-stdin``) or ``CTOM_CANVAS_TOKEN`` and never
-printed or logged.
+The API token is read from standard input (``--token-stdin``) or ``CTOM_CANVAS_TOKEN``, else the
+one stored with the cohort's registration is used; it is never printed or logged.
 """
 
 from __future__ import annotations
@@ -75,18 +75,13 @@ def _load_inputs(app: Flask, cohort_file: Path) -> _Inputs:
     return _Inputs(cohort, spec, tool_base_url)
 
 
-def _read_token(token_stdin: bool) -> str:
+def _read_token(token_stdin: bool) -> str | None:
     if token_stdin:
         token = sys.stdin.readline().strip()
         if not token:
             _fail_input("Error: --token-stdin was given but standard input had no token.")
         return token
-    token = os.environ.get("CTOM_CANVAS_TOKEN", "").strip()
-    if not token:
-        _fail_input(
-            "Error: no Canvas API token. Pipe it in with --token-stdin or set CTOM_CANVAS_TOKEN."
-        )
-    return token
+    return os.environ.get("CTOM_CANVAS_TOKEN", "").strip() or None
 
 
 def _canvas_url(app: Flask, options: SyncOptions, inputs: _Inputs) -> str:
@@ -99,9 +94,31 @@ def _canvas_url(app: Flask, options: SyncOptions, inputs: _Inputs) -> str:
     return url
 
 
-def _gateway(url: str, options: SyncOptions) -> CanvasGateway:
+def _gateway(app: Flask, url: str, options: SyncOptions, owner: int | None) -> CanvasGateway:
+    """A gateway with the token given, else the one stored with the cohort's registration."""
     token = _read_token(options.token_stdin)
-    return make_canvas_gateway(url, token, concurrency=options.concurrency)
+    if token:
+        return make_canvas_gateway(url, token, concurrency=options.concurrency)
+    if owner is not None:
+        from ctom_lti.cohorts.canvas_access import registration_gateway
+        from ctom_lti.db import session_scope
+        from ctom_lti.lti.registrations import get_fernet
+
+        try:
+            with session_scope(app) as session:
+                return registration_gateway(
+                    session,
+                    owner,
+                    get_fernet(app),
+                    what=f"the Canvas at {url}",
+                    concurrency=options.concurrency,
+                )
+        except CtomError:
+            pass  # no token stored either: say how to give one
+    _fail_input(
+        "Error: no Canvas API token. Pipe it in with --token-stdin, set CTOM_CANVAS_TOKEN, or "
+        "store one with the registration (`ctom-lti platform add ... --canvas-url URL`)."
+    )
 
 
 def _owner(app: Flask, url: str, options: SyncOptions) -> int | None:
@@ -301,7 +318,7 @@ def register(group: click.Group) -> None:
         inputs = _load_inputs(app, cohort_file)
         url = _canvas_url(app, opts, inputs)
         owner = _owner(app, url, opts)
-        gateway = _gateway(url, opts)
+        gateway = _gateway(app, url, opts, owner)
         report = _run(app, opts, inputs, gateway, owner)
         if opts.as_json:
             click.echo(json.dumps(report.to_json(), indent=2))

@@ -19,6 +19,29 @@ from ctom_lti.lti.registrations import canvas_credentials
 from ctom_lti.models import Cohort, Platform
 
 
+def registration_gateway(
+    session: Session, platform_id: int, fernet: Fernet, *, what: str, **options: Any
+) -> CanvasGateway:
+    """A gateway to the Canvas of registration ``platform_id``, acting with its stored token.
+
+    :param what: what the gateway is for, to name in the error (e.g. ``cohort CTOM-2026-C12``).
+    :param options: passed to :func:`ctom_lti.canvas.make_canvas_gateway` (concurrency…).
+    :raises CanvasAccessMissing: the registration has no Canvas address or token stored.
+    :raises RegistrationError: the stored token cannot be decrypted with this key.
+    """
+    credentials = canvas_credentials(session, platform_id, fernet)
+    if credentials is None:
+        platform = session.get(Platform, platform_id)
+        who = describe_registration(platform) if platform else f"#{platform_id}"
+        raise CanvasAccessMissing(
+            f"Registration {who} of {what} has no Canvas address and API token stored.",
+            hint="Store them with `ctom-lti platform add --issuer ... --client-id ... "
+            "--canvas-url URL` (the token is read from CTOM_CANVAS_TOKEN or standard input).",
+        )
+    url, token = credentials
+    return make_canvas_gateway(url, token, **options)
+
+
 def cohort_gateway(
     session: Session, cohort: Cohort, fernet: Fernet, **options: Any
 ) -> CanvasGateway:
@@ -29,15 +52,5 @@ def cohort_gateway(
     :raises CanvasAccessMissing: the registration has no Canvas address or token stored.
     :raises RegistrationError: the stored token cannot be decrypted with this key.
     """
-    credentials = canvas_credentials(session, cohort.platform_id, fernet)
-    if credentials is None:
-        platform = session.get(Platform, cohort.platform_id)
-        who = describe_registration(platform) if platform else f"#{cohort.platform_id}"
-        raise CanvasAccessMissing(
-            f"Registration {who} of cohort {cohort.sis_course_id or cohort.title!r} has no "
-            "Canvas address and API token stored.",
-            hint="Store them with `ctom-lti platform add --issuer ... --client-id ... "
-            "--canvas-url URL` (the token is read from CTOM_CANVAS_TOKEN or standard input).",
-        )
-    url, token = credentials
-    return make_canvas_gateway(url, token, **options)
+    what = f"cohort {cohort.sis_course_id or cohort.title!r}"
+    return registration_gateway(session, cohort.platform_id, fernet, what=what, **options)

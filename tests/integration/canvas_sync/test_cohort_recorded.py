@@ -19,11 +19,11 @@ COHORT = EXAMPLE.replace('# base_url = "https://ctom.example.edu"', f'base_url =
 CLOUD = "https://canvas.instructure.com"
 
 
-def _sync(setup: SyncSetup, *args: str) -> Any:
+def _sync(setup: SyncSetup, *args: str, token: str | None = None) -> Any:
     setup.write_cohort(COHORT)
     env = {
         "CTOM_CANVAS_URL": setup.sandbox.base_url,
-        "CTOM_CANVAS_TOKEN": setup.sandbox.admin_token,
+        "CTOM_CANVAS_TOKEN": setup.sandbox.admin_token if token is None else token,
     }
     runner = setup.app.test_cli_runner()
     return runner.invoke(main, ["sync", str(setup.cohort_path), *args], env=env)
@@ -99,3 +99,27 @@ def test_several_registrations_on_one_canvas_need_platform_before_any_canvas_cal
     picked = _sync(setup, "--platform", "200")
     assert picked.exit_code == 0, picked.output
     assert session.scalar(select(Cohort.platform_id)) == chosen
+
+
+def test_without_a_token_given_sync_uses_the_one_stored_with_the_registration(
+    setup: SyncSetup, session: Session
+) -> None:
+    register_tenant(
+        setup.app,
+        issuer=CLOUD,
+        client_id="100",
+        canvas_url=setup.sandbox.base_url,
+        canvas_token=setup.sandbox.admin_token,
+    )
+    result = _sync(setup, token="")
+    assert result.exit_code == 0, result.output
+    assert session.scalar(select(Cohort.canvas_course_id)) == str(setup.course_id())
+
+
+def test_without_any_token_the_ways_to_give_one_are_named(setup: SyncSetup) -> None:
+    register_tenant(setup.app, issuer=CLOUD, client_id="100", canvas_url=setup.sandbox.base_url)
+    result = _sync(setup, token="")
+    assert result.exit_code == 2
+    assert "no Canvas API token" in result.stderr
+    assert "store one with the registration" in result.stderr
+    assert len(setup.sandbox.log) == 0

@@ -30,6 +30,7 @@ from ctom_lti.curriculum import load_curriculum
 from ctom_lti.links import PROGRAMME_PAGES, LinkablePage
 from ctom_lti.lti.context import LaunchContext, LaunchContextError, parse_launch
 from ctom_lti.lti.deep_linking import Landing, landing_for
+from ctom_lti.lti.kv import Op
 from ctom_lti.lti.launch import CtomMessageLaunch, LaunchRefused, ValidatedLaunch
 from ctom_lti.lti.provisioning import LaunchRecord, record_launch
 from ctom_lti.lti.runtime import LtiRuntime
@@ -66,6 +67,8 @@ class Finished:
     cohort_id: int
     deep_link: bool
     token_mode: bool
+    #: Shared-store writes to send together with the new session (one round trip).
+    store_with_session: tuple[Op, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -188,6 +191,7 @@ def finish(
         cohort_id=record.cohort_id,
         deep_link=ctx.is_deep_link,
         token_mode=token_mode,
+        store_with_session=record.remember,
     )
 
 

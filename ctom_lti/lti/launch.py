@@ -49,7 +49,7 @@ from ctom_lti.lti.jws import (
 )
 from ctom_lti.lti.kv import KeyValueStore, Op, submit
 from ctom_lti.lti.platform_keys import PlatformKeyError, PlatformKeys
-from ctom_lti.lti.provisioning import fingerprint_key
+from ctom_lti.lti.provisioning import cohort_fingerprint_key, fingerprint_key
 from ctom_lti.lti.state_store import LaunchStateStore, LoginState
 from ctom_lti.lti.tool_config import CtomRegistration, DbToolConf
 from ctom_lti.text import has_control
@@ -167,22 +167,20 @@ class CtomMessageLaunch(MessageLaunch):  # type: ignore[misc]
                 "The launch did not carry the sign-in state the tool gave Canvas.",
             )
         # One round trip for everything the launch will read: the login record (taken), the
-        # registrations' generation, and the person's launch fingerprint. The token is parsed
-        # (not trusted) here only to know which fingerprint to read; its errors are reported at
-        # their own step below.
+        # registrations' generation, and the launch fingerprints of the person and the course.
+        # The token is parsed (not trusted) here only to know which fingerprints to read; its
+        # errors are reported at their own step below.
         ops = [self._states.take_login_op(state), self._tool_config.registry.generation_op()]
         self._parsed = self._parse()
-        fingerprint = self._fingerprint_key(self._parsed)
-        if fingerprint is not None:
-            ops.append(Op(self._cache, "get", fingerprint))
+        fingerprints = self._fingerprint_keys(self._parsed)
+        ops += [Op(self._cache, "get", key) for key in fingerprints]
         pending = submit(ops)
         # While the store answers, check the signature against the locally cached registration;
         # the result is used only if that registration is confirmed below.
         self._speculate()
         results = pending.results()
         self._generation = results[1]
-        if fingerprint is not None:
-            self._prefetched[fingerprint] = results[2]
+        self._prefetched.update(zip(fingerprints, results[2:], strict=True))
         login = self._states.decode_login(results[0])
         if login is None:
             raise LaunchRefused(
@@ -219,16 +217,19 @@ class CtomMessageLaunch(MessageLaunch):  # type: ignore[misc]
             return exc
 
     @staticmethod
-    def _fingerprint_key(parsed: CompactJws | MalformedToken | None) -> str | None:
+    def _fingerprint_keys(parsed: CompactJws | MalformedToken | None) -> tuple[str, ...]:
         if not isinstance(parsed, CompactJws):
-            return None
+            return ()
         body = parsed.payload
         iss, client_id, sub = body.get("iss"), audience_client_id(body), body.get("sub")
         context = body.get(claims.CONTEXT)
         context_id = context.get("id") if isinstance(context, dict) else None
         if not all(isinstance(v, str) and v for v in (iss, client_id, sub, context_id)):
-            return None
-        return fingerprint_key(str(iss), str(client_id), str(sub), str(context_id))
+            return ()
+        return (
+            fingerprint_key(str(iss), str(client_id), str(sub), str(context_id)),
+            cohort_fingerprint_key(str(iss), str(client_id), str(context_id)),
+        )
 
     def validate_jwt_format(self) -> CtomMessageLaunch:
         token = self._get_request_param("id_token")

@@ -87,18 +87,28 @@ class ServerSession(CallbackDict[str, Any], SessionMixin):
         self.replaced_sid: str | None = None
         #: The store could not be read (or written): nothing is known and nothing is saved.
         self.unavailable = False
+        #: Other writes to send with this session's own, in the same round trip.
+        self.store_with: tuple[Op, ...] = ()
 
     @property
     def token_mode(self) -> bool:
         """True when the browser does not keep our cookies: links and forms must carry ``lt``."""
         return self.from_token or bool(self.get(_TOKEN_MODE))
 
-    def start(self, data: dict[str, Any], *, lifetime: int, token_mode: bool) -> str:
+    def start(
+        self,
+        data: dict[str, Any],
+        *,
+        lifetime: int,
+        token_mode: bool,
+        store_with: tuple[Op, ...] = (),
+    ) -> str:
         """Begin a fresh session (a launch): new id, only ``data``; returns the new id.
 
         The previous id, if any, is forgotten so a session id seen before a launch can never be
-        used after it.
+        used after it. ``store_with`` are other writes to send when the session is saved.
         """
+        self.store_with = store_with
         if self.sid:
             self.replaced_sid = self.sid
         self.sid = secrets.token_urlsafe(32)
@@ -183,7 +193,7 @@ class ServerSessionInterface(SessionInterface):
             return
         if session.accessed:
             response.vary.add("Cookie")
-        ops = []
+        ops = list(session.store_with)
         if session.replaced_sid:
             ops.append(Op(self.store, "delete", _hash(session.replaced_sid)))
         remaining = int(session.get(_EXPIRES, 0)) - int(time.time())

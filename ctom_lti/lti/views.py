@@ -202,6 +202,7 @@ def _start_session(finished: flow.Finished, settings: flow.Settings) -> Response
         finished.session_data,
         lifetime=settings.session_lifetime,
         token_mode=finished.token_mode,
+        store_with=finished.store_with_session,
     )
     if finished.deep_link:
         url = tool_url("lti.deep_link", cohort_id=finished.cohort_id)

@@ -251,3 +251,43 @@ def test_a_repeat_launch_with_nothing_new_does_not_touch_the_tool_tables(
         if f" {word}" in statement or f'"{word}"' in statement
     }
     assert touched == set(), statements
+
+
+def test_a_first_launch_in_a_known_course_writes_one_statement_per_table(
+    app: Flask, lti: LaunchActions
+) -> None:
+    from sqlalchemy import event
+
+    from ctom_lti.db import get_engine
+
+    lti.launch("instructor", sub="i-1")
+    statements: list[str] = []
+
+    def record(_conn: object, _cursor: object, statement: str, *_rest: object) -> None:
+        statements.append(" ".join(statement.split()))
+
+    event.listen(get_engine(app), "before_cursor_execute", record)
+    try:
+        # A new mentor, whom Canvas names two mentees for.
+        response = lti.launch("mentor", sub="m-2", mentees=("c-1", "c-2"))
+        assert response.status_code == 302
+    finally:
+        event.remove(get_engine(app), "before_cursor_execute", record)
+    tool_tables = [
+        statement.split(" (")[0].split(" WHERE")[0]
+        for statement in statements
+        if not any(f" {kv}" in statement for kv in ("lti_launch_state", "lti_session", "lti_cache"))
+    ]
+    # The course is known: the person, their memberships and their mentees, nothing else.
+    assert tool_tables == [
+        "INSERT INTO person",
+        "INSERT INTO membership",
+        "DELETE FROM lti_mentor_scope",
+        "INSERT INTO lti_mentor_scope",
+    ], statements
+    assert rows(app)["memberships"] == [
+        ("i-1", "instructor", "active", "TeacherEnrollment"),
+        ("m-2", "mentor", "active", "ObserverEnrollment"),
+    ]
+    with session_scope(app) as s:
+        assert sorted(s.scalars(select(MentorScope.mentee_sub))) == ["c-1", "c-2"]

@@ -5,18 +5,23 @@ hang a worker forever; this session is passed to it as ``requests_session=``.
 
 A timeout in ``requests`` bounds each connect and each socket read, not the call: a server that
 sends a byte every few seconds never trips it and holds the worker until gunicorn kills it. So
-every call here also has a total *deadline*: a timer shuts down the call's sockets when it
-passes, which ends whatever read is waiting, and the call raises :class:`DeadlineExceeded` (a
-``requests.Timeout``, so callers handle both alike). Connections whose call finished in time go
-back to the pool as usual. The deadline covers the whole call including redirects and reading
-the body, but not ``stream=True`` bodies read after the call returns (nothing here streams).
+every call here also has a total *deadline*: a watchdog thread (one per process) shuts down the
+call's sockets when it passes, which ends whatever read is waiting, and the call raises
+:class:`DeadlineExceeded` (a ``requests.Timeout``, so callers handle both alike). Connections
+whose call finished in time go back to the pool as usual. The deadline covers the whole call
+including redirects and reading the body, but not ``stream=True`` bodies read after the call
+returns (nothing here streams).
 """
 
 from __future__ import annotations
 
 import contextlib
+import heapq
+import itertools
+import os
 import socket
 import threading
+import time
 from typing import Any
 
 import requests
@@ -75,6 +80,38 @@ def _shut(sock: socket.socket) -> None:
         socket.socket.shutdown(sock, socket.SHUT_RDWR)
 
 
+class _Watchdog:
+    """Expires watches at their deadlines, from one thread per process.
+
+    One long-lived thread rather than a timer per call: starting a thread waits for it to be
+    scheduled, which on a busy machine costs more than the call it guards.
+    """
+
+    def __init__(self) -> None:
+        self._wakeup = threading.Condition()
+        self._due: list[tuple[float, int, _Watch]] = []
+        self._order = itertools.count()
+        self._pid = 0
+
+    def watch(self, watch: _Watch, seconds: float) -> None:
+        with self._wakeup:
+            if self._pid != os.getpid():  # first use in this process (or a forked worker)
+                self._pid = os.getpid()
+                self._due = []
+                threading.Thread(target=self._run, name="http-deadlines", daemon=True).start()
+            heapq.heappush(self._due, (time.monotonic() + seconds, next(self._order), watch))
+            self._wakeup.notify()
+
+    def _run(self) -> None:
+        with self._wakeup:
+            while True:
+                now = time.monotonic()
+                while self._due and self._due[0][0] <= now:
+                    heapq.heappop(self._due)[2].expire()
+                self._wakeup.wait(self._due[0][0] - now if self._due else None)
+
+
+_watchdog = _Watchdog()
 _current = threading.local()
 
 
@@ -146,9 +183,7 @@ class TimeoutSession(requests.Session):
         watch = _Watch()
         outer = getattr(_current, "watch", None)
         _current.watch = watch
-        timer = threading.Timer(self.deadline, watch.expire)
-        timer.daemon = True
-        timer.start()
+        _watchdog.watch(watch, self.deadline)
         try:
             return super().request(method, url, *args, **kwargs)
         except requests.RequestException as exc:
@@ -158,7 +193,6 @@ class TimeoutSession(requests.Session):
                 ) from exc
             raise
         finally:
-            timer.cancel()
             watch.finish()
             _current.watch = outer
 

@@ -8,21 +8,19 @@ feature, so features stay independent of each other and of the layers below them
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from functools import cached_property
 from types import ModuleType
-from typing import TYPE_CHECKING, Protocol
+from typing import Any, Protocol
 
 import click
 from flask import Blueprint, Flask
+from sqlalchemy import BindParameter, ColumnElement, Integer, bindparam
 
 from ctom_lti.config import Setting
 from ctom_lti.links import PROGRAMME_PAGES, LinkablePage
 from ctom_lti.models import Role
-
-if TYPE_CHECKING:
-    from sqlalchemy.orm import Session
 
 _EXTENSION_KEY = "ctom.features"
 
@@ -75,8 +73,37 @@ class Card:
     due: bool = False
 
 
-#: A feature's home cards for a viewer; it may read the database (never write).
-CardSource = Callable[["Session", Viewer], Sequence[Card]]
+#: Names of the bind parameters card facts use for the viewer (see :func:`viewer_person_id`).
+VIEWER_PERSON_ID = "viewer_person_id"
+VIEWER_COHORT_ID = "viewer_cohort_id"
+
+
+def viewer_person_id() -> BindParameter[int]:
+    """The viewer's person id, in a card fact (given its value when the facts are read)."""
+    return bindparam(VIEWER_PERSON_ID, type_=Integer)
+
+
+def viewer_cohort_id() -> BindParameter[int]:
+    """The viewer's cohort id, in a card fact."""
+    return bindparam(VIEWER_COHORT_ID, type_=Integer)
+
+
+#: A feature's cards for a viewer, from the values of its facts (pure).
+CardRule = Callable[[Viewer, Mapping[str, Any]], Sequence[Card]]
+
+
+@dataclass(frozen=True)
+class HomeCards:
+    """A feature's cards on the home page.
+
+    In two parts so that the home page reads every feature's facts in one statement, however
+    many features bring cards, and builds that statement once: ``facts`` are scalar SQL
+    expressions by name (a scalar subquery, ``exists()``), about the viewer only through
+    :func:`viewer_person_id` and :func:`viewer_cohort_id`; ``rule`` decides from their values.
+    """
+
+    rule: CardRule
+    facts: Mapping[str, ColumnElement[Any]] = field(default_factory=dict)
 
 
 @dataclass(frozen=True)
@@ -87,7 +114,7 @@ class Feature:
     blueprint: Blueprint
     pages: tuple[Page, ...] = ()
     #: The feature's cards on the home page.
-    cards: CardSource | None = None
+    cards: HomeCards | None = None
     #: The module declaring the feature's tables (imported so the metadata is complete).
     models: ModuleType | None = None
     commands: tuple[click.Command, ...] = ()
@@ -163,14 +190,28 @@ class FeatureRegistry:
         """Pages in the navigation bar for someone holding ``roles``."""
         return tuple(p for p in self._pages.values() if p.nav_label and p.open_to(roles))
 
-    def cards(self, session: Session, viewer: Viewer) -> list[Card]:
-        """Every feature's home cards for ``viewer``, due ones first (otherwise in order)."""
-        cards = [
-            card
+    @cached_property
+    def card_facts(self) -> dict[str, ColumnElement[Any]]:
+        """Every feature's card facts, labelled ``<feature>__<fact>``."""
+        return {
+            f"{feature.name}__{name}": expression
             for feature in self.features
             if feature.cards is not None
-            for card in feature.cards(session, viewer)
-        ]
+            for name, expression in feature.cards.facts.items()
+        }
+
+    def cards(self, viewer: Viewer, values: Mapping[str, Any]) -> list[Card]:
+        """Every feature's home cards for ``viewer``, due ones first (otherwise in order).
+
+        :param values: the values of :meth:`card_facts`, by the same labels.
+        """
+        cards: list[Card] = []
+        for feature in self.features:
+            if feature.cards is None:
+                continue
+            prefix = feature.name + "__"
+            own = {k.removeprefix(prefix): v for k, v in values.items() if k.startswith(prefix)}
+            cards += feature.cards.rule(viewer, own)
         return sorted(cards, key=lambda c: not c.due)
 
     @property

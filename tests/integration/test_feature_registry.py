@@ -8,17 +8,16 @@ touching any other package.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterator, Mapping, Sequence
 from typing import Any
 
 import click
 import pytest
 from flask import Blueprint, Flask, render_template_string
-from sqlalchemy.orm import Session
 
 from ctom_lti import app_features, create_app
 from ctom_lti.db import get_engine
-from ctom_lti.features import Card, Feature, Page, Viewer, registry_of
+from ctom_lti.features import Card, Feature, HomeCards, Page, Viewer, registry_of
 from ctom_lti.lti import claims
 from ctom_lti.lti.access import launch_required
 from ctom_lti.lti.session_launch import SessionLaunch
@@ -36,7 +35,7 @@ def index(launch: SessionLaunch, cohort_id: int) -> str:
     )
 
 
-def notes_cards(_session: Session, viewer: Viewer) -> Sequence[Card]:
+def notes_cards(viewer: Viewer, _facts: Mapping[str, Any]) -> Sequence[Card]:
     if Role.INSTRUCTOR not in viewer.roles:
         return ()
     return (Card("Cohort notes", "Jot down what the cohort needs next.", "notes.index"),)
@@ -60,7 +59,7 @@ NOTES = Feature(
             nav_label="Notes",
         ),
     ),
-    cards=notes_cards,
+    cards=HomeCards(notes_cards),
     commands=(notes_count,),
 )
 

@@ -9,16 +9,26 @@ from werkzeug.wrappers import Response
 
 from ctom_lti.curriculum import load_curriculum
 from ctom_lti.db import get_session
-from ctom_lti.features import registry_of
+from ctom_lti.features import FeatureRegistry, registry_of
 from ctom_lti.lti.access import launch_required
 from ctom_lti.lti.roles import ROLE_PRECEDENCE
 from ctom_lti.lti.session_launch import SessionLaunch
 from ctom_lti.lti.web import tool_url
 from ctom_lti.models import Cohort, Role
 from ctom_lti.tools.home.rules import home_cards
-from ctom_lti.tools.home.service import home_summary
+from ctom_lti.tools.home.service import HomeStatements, home_statements, home_summary
 
 bp = Blueprint("home", __name__, template_folder="templates")
+_STATEMENTS = "ctom.home.statements"
+
+
+def _statements(registry: FeatureRegistry) -> HomeStatements:
+    """The home page's statements for this app's features, built on first use."""
+    statements: HomeStatements | None = current_app.extensions.get(_STATEMENTS)
+    if statements is None:
+        statements = home_statements(registry.card_facts)
+        current_app.extensions[_STATEMENTS] = statements
+    return statements
 
 
 @bp.get("/c/<int:cohort_id>/")
@@ -26,10 +36,10 @@ bp = Blueprint("home", __name__, template_folder="templates")
 def index(launch: SessionLaunch, cohort_id: int) -> str:
     session = get_session()
     registry = registry_of(current_app)
-    summary = home_summary(session, launch)
+    summary = home_summary(session, launch, _statements(registry))
     cards = home_cards(
         launch.roles,
-        registry.cards(session, launch),
+        registry.cards(launch, summary.card_values),
         frozenset(page.name for page in registry.pages),
     )
     # A link placed in Canvas for a page that has not shipped yet lands here; say so.

@@ -5,15 +5,16 @@ Functions take the session and never commit: the view does, once the outcome say
 
 from __future__ import annotations
 
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import exists, select, update
+from sqlalchemy import ColumnElement, exists, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from ctom_lti.db import utcnow
-from ctom_lti.features import Card, Viewer
+from ctom_lti.features import Card, Viewer, viewer_person_id
 from ctom_lti.tools.profile.models import ProgrammeProfile
 from ctom_lti.tools.profile.rules import ProfileValues, profile_cards
 
@@ -28,12 +29,14 @@ class SaveResult:
     current: ProfileValues | None = None
 
 
-def home_cards(session: Session, viewer: Viewer) -> tuple[Card, ...]:
-    """The profile's card on the home page (one query)."""
-    has_profile = bool(
-        session.scalar(select(exists().where(ProgrammeProfile.person_id == viewer.person_id)))
-    )
-    return profile_cards(viewer.roles, has_profile)
+#: What the profile's home card needs: whether the viewer has a profile.
+CARD_FACTS: Mapping[str, ColumnElement[Any]] = {
+    "has_profile": exists().where(ProgrammeProfile.person_id == viewer_person_id())
+}
+
+
+def card_rule(viewer: Viewer, facts: Mapping[str, Any]) -> Sequence[Card]:
+    return profile_cards(viewer.roles, bool(facts["has_profile"]))
 
 
 def get_profile(session: Session, person_id: int) -> ProgrammeProfile | None:

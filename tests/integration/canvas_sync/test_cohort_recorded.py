@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from flask.testing import FlaskClient
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
@@ -12,6 +13,8 @@ from ctom_lti.cli import main
 from ctom_lti.cohorts.calendar import calendar_of
 from ctom_lti.models import Cohort
 from tests.integration.cohorts.support import register_tenant
+from tests.lti_fixtures import LaunchActions, Registered
+from tests.lti_support import TestPlatform
 
 from .conftest import EXAMPLE, TOOL_URL, SyncSetup
 
@@ -123,3 +126,36 @@ def test_without_any_token_the_ways_to_give_one_are_named(setup: SyncSetup) -> N
     assert "no Canvas API token" in result.stderr
     assert "store one with the registration" in result.stderr
     assert len(setup.sandbox.log) == 0
+
+
+def test_a_course_people_launched_before_its_first_sync_keeps_one_cohort(
+    setup: SyncSetup, session: Session, client: FlaskClient, test_platform: TestPlatform
+) -> None:
+    # The course exists in Canvas (sync will adopt it by SIS id) and people launch from it first.
+    course = setup.sandbox.store.add_course("Cohort 12", sis_course_id="CTOM-2026-C12")
+    platform_id = register_tenant(
+        setup.app,
+        issuer=test_platform.issuer,
+        client_id="100",
+        canvas_url=setup.sandbox.base_url,
+        deployment_id="7:100",
+        key_set_url=test_platform.jwks_url,
+        auth_login_url=test_platform.auth_login_url,
+        auth_token_url=test_platform.token_url,
+    )
+    registered = Registered(test_platform.issuer, "100", "7:100", platform_id)
+    launched = LaunchActions(client, test_platform, registered).launch(
+        "candidate", sub="early", context_id="c" * 40, canvas_course_id=str(course.id)
+    )
+    assert launched.status_code == 302
+
+    result = _sync(setup)
+    assert result.exit_code == 0, result.output
+
+    cohort = session.scalars(select(Cohort)).one()
+    assert (cohort.context_id, cohort.sis_course_id) == ("c" * 40, "CTOM-2026-C12")
+    assert cohort.canvas_course_id == str(course.id)
+    assert len(cohort.sessions) == 8
+    assert session.scalars(select(SyncRun.cohort_id)).all() == [cohort.id]
+    linked = session.scalars(select(SyncMapping.cohort_id).distinct()).all()
+    assert linked == [cohort.id]

@@ -1,0 +1,1 @@
+"""Mentor pairing: mentor and candidate profiles, an optimal matching, and its history."""

@@ -9,7 +9,7 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
-from playwright.sync_api import BrowserContext, Frame, Page, sync_playwright
+from playwright.sync_api import Browser, BrowserContext, Frame, Page, sync_playwright
 
 from ctom_lti.sandbox.server import SandboxServer
 
@@ -21,6 +21,13 @@ CHROMIUM_ARGS = [
     "--disable-component-update",
     "--disable-sync",
     "--no-first-run",
+    # Keep cross-site frames in the page's renderer process. With site isolation, Canvas's
+    # frame turns out-of-process when the authorize page (Canvas's own site) posts the launch
+    # to the tool's site the instant it loads; about one launch in 80, Playwright loses track of
+    # the frame at that moment and reports it stuck on /api/lti/authorize while the browser
+    # shows the tool. Cookies, partitioning and postMessage behave the same either way.
+    "--disable-features=site-per-process,IsolateOrigins",
+    "--disable-site-isolation-trials",
 ]
 TIMEOUT_MS = 15_000
 #: Runs in every frame; in the Platform Storage frame it notes each message the tool sends
@@ -58,6 +65,19 @@ def chromium(user_data: Path, *, block_tool_site: bool = False) -> Iterator[Brow
             yield context
         finally:
             context.close()
+
+
+@contextmanager
+def chromium_browser() -> Iterator[Browser]:
+    """One Chromium for many independent contexts (each its own cookies and storage)."""
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(
+            executable_path=CHROMIUM, headless=True, args=CHROMIUM_ARGS
+        )
+        try:
+            yield browser
+        finally:
+            browser.close()
 
 
 def first_page(context: BrowserContext) -> Page:

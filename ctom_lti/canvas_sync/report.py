@@ -13,7 +13,13 @@ from datetime import datetime
 from typing import Any
 
 from ctom_lti.canvas.retry import CallCounts
-from ctom_lti.canvas_sync.actions import Action, Blocked
+from ctom_lti.canvas_sync.actions import (
+    Action,
+    Blocked,
+    CreateAssignment,
+    CreateItem,
+    CreateModule,
+)
 from ctom_lti.canvas_sync.outcome import STATUS_OF_OP, Outcome, Status
 from ctom_lti.canvas_sync.planner import Plan
 
@@ -245,13 +251,29 @@ def format_summary(report: SyncReport) -> str:
     return "\n".join(lines)
 
 
+def _placed_detail(action: Action, place: str | None) -> str:
+    if place is None or not isinstance(action, CreateModule | CreateItem | CreateAssignment):
+        return action.detail()
+    return place
+
+
 def format_plan_table(plan: Plan) -> str:
     """The plan as a table: one row per Canvas write (plus what cannot be done), in order."""
     # Notes that fail nothing (a mentor link waiting for its candidate) are in the summary.
+    # Listed in course order, not run order (which inserts at the top in reverse); a new
+    # object's place is where it ends up rather than where the run first puts it.
+    order = plan.order
+    shown = sorted(
+        (
+            (i, a)
+            for i, a in enumerate(plan.actions)
+            if a.writes or (isinstance(a, Blocked) and a.fails)
+        ),
+        key=lambda pair: order.sort_key(pair[1].key, pair[0]),
+    )
     rows = [
-        (a.op.value, a.kind.value, a.title, a.detail())
-        for a in plan.actions
-        if a.writes or (isinstance(a, Blocked) and a.fails)
+        (a.op.value, a.kind.value, a.title, _placed_detail(a, order.place.get(a.key)))
+        for _, a in shown
     ]
     if not rows:
         return "Nothing to change: the course already matches the spec and cohort file."

@@ -25,6 +25,7 @@ from ctom_lti.canvas_sync.planner.content import (
 from ctom_lti.canvas_sync.planner.identity import COURSE_KEY, MappingEntry
 from ctom_lti.canvas_sync.planner.modules import plan_modules
 from ctom_lti.canvas_sync.planner.observers import plan_observers
+from ctom_lti.canvas_sync.planner.order import course_order
 from ctom_lti.canvas_sync.planner.prune import plan_stale_objects
 from ctom_lti.canvas_sync.planner.state import Plan, PlanState
 from ctom_lti.canvas_sync.snapshot import CourseSnapshot, Scope
@@ -76,4 +77,5 @@ def plan_sync(
         unchanged=tuple(dict.fromkeys(state.unchanged)),
         warnings=tuple(state.warnings),
         course_id=snapshot.course.id if snapshot.course else None,
+        order=course_order(desired),
     )

@@ -8,6 +8,7 @@ from dataclasses import dataclass, field
 from ctom_lti.canvas_sync.actions import Action, Adopt, Kind, Op, Ref
 from ctom_lti.canvas_sync.desired import DesiredCourse
 from ctom_lti.canvas_sync.planner.identity import MappingEntry
+from ctom_lti.canvas_sync.planner.order import CourseOrder
 from ctom_lti.canvas_sync.snapshot import CourseSnapshot
 
 
@@ -22,6 +23,8 @@ class Plan:
     unchanged: tuple[str, ...] = ()
     warnings: tuple[str, ...] = ()
     course_id: int | None = None
+    #: where each desired object sits in the finished course (for showing the plan)
+    order: CourseOrder = field(default_factory=CourseOrder, hash=False)
 
     @property
     def writes(self) -> tuple[Action, ...]:

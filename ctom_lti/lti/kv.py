@@ -50,13 +50,18 @@ class KeyValueStore(Protocol):
 
     def delete(self, key: str) -> None: ...
 
+    def add(self, key: str, value: str, ttl: int) -> bool:
+        """Store ``value`` only if ``key`` holds nothing (or something expired); True if so."""
+        ...
+
 
 @dataclass(frozen=True)
 class Op:
     """One read or write for :func:`batch`."""
 
     store: KeyValueStore
-    action: Literal["get", "take", "put", "delete"]
+    #: ``add`` stores only if the key is free; its result is "1" when it did, else None.
+    action: Literal["get", "take", "put", "delete", "add"]
     key: str
     value: str = ""
     ttl: int = 0
@@ -92,6 +97,8 @@ def submit(ops: Sequence[Op]) -> Pending:
         elif op.action == "put":
             op.store.put(op.key, op.value, op.ttl)
             results.append(None)
+        elif op.action == "add":
+            results.append("1" if op.store.add(op.key, op.value, op.ttl) else None)
         else:
             op.store.delete(op.key)
             results.append(None)
@@ -113,12 +120,17 @@ class Pending:
             assert self._flight is not None
             replies = self._flight.replies()
             self._results = [
-                reply.decode()
-                if isinstance(reply, bytes) and op.action in ("get", "take")
-                else None
-                for op, reply in zip(self._ops, replies, strict=True)
+                _result(op, reply) for op, reply in zip(self._ops, replies, strict=True)
             ]
         return self._results
+
+
+def _result(op: Op, reply: Any) -> str | None:
+    if op.action == "add":
+        return "1" if reply is not None else None  # SET ... NX answers OK or nil
+    if isinstance(reply, bytes) and op.action in ("get", "take"):
+        return reply.decode()
+    return None
 
 
 class _Flight:
@@ -248,6 +260,8 @@ class RedisStore:
             return ("GETDEL", key)
         if op.action == "put":
             return ("SET", key, op.value, "EX", max(1, int(op.ttl)))
+        if op.action == "add":
+            return ("SET", key, op.value, "NX", "EX", max(1, int(op.ttl)))
         return ("DEL", key)
 
     def put(self, key: str, value: str, ttl: int) -> None:
@@ -261,6 +275,9 @@ class RedisStore:
 
     def delete(self, key: str) -> None:
         batch([Op(self, "delete", key)])
+
+    def add(self, key: str, value: str, ttl: int) -> bool:
+        return batch([Op(self, "add", key, value, ttl)])[0] is not None
 
 
 class DatabaseStore:
@@ -314,3 +331,20 @@ class DatabaseStore:
     def delete(self, key: str) -> None:
         with self._engine.begin() as conn:
             conn.execute(delete(self._table).where(self._table.c.key == key))
+
+    def add(self, key: str, value: str, ttl: int) -> bool:
+        now = utcnow()
+        expires = now + timedelta(seconds=max(1, int(ttl)))
+        t = self._table
+        insert = self._insert(t).values(key=key, value=value, expires_at=expires)
+        # A row left behind expired counts as free; a live one wins, atomically.
+        stmt = insert.on_conflict_do_update(
+            index_elements=[t.c.key],
+            set_={"value": value, "expires_at": expires},
+            where=t.c.expires_at <= now,
+        ).returning(t.c.key)
+        with self._engine.begin() as conn:
+            added = conn.execute(stmt).first() is not None
+            if random.randrange(self._PURGE_EVERY) == 0:  # noqa: S311 - not security relevant
+                conn.execute(delete(t).where(t.c.expires_at < now))
+        return added

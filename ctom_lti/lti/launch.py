@@ -2,23 +2,27 @@
 
 Order (each step refuses with a :class:`LaunchRefused` that says what happened):
 
-1. ``state`` present, then the login record for it *taken* from the shared store — a replayed
-   ``id_token`` fails here, on any worker;
+1. ``state`` present and signed by the tool (``state_store``: logins store nothing), not older
+   than the state's lifetime;
 2. the id_token is a well-formed JWT;
 3. the registration is found by ``(iss, aud/azp)`` and matches the login's;
 4. the signature checks against the platform key named by ``kid`` + ``alg`` (cached key objects,
    one refetch on an unknown ``kid``);
 5. ``iss``, ``aud``/``azp``, ``exp`` and ``iat`` (a minute of leeway for clock skew);
-6. ``nonce`` equals the nonce stored at login (so it is consumed with the state);
+6. ``nonce`` equals the nonce derived from the state;
 7. the deployment is registered;
-8. the message type is one we handle, with its required claims.
+8. the message type is one we handle, with its claims of the right type and size;
+9. the state is spent (a marker added only if absent): a replayed ``id_token`` fails, on any
+   worker.
 
-Nothing is written anywhere by validation except the removal of the used login record.
+Nothing is written anywhere by validation except that marker, and only for a token the platform
+signed.
 
 Launches are hot, so step 1 also reads the registrations' generation stamp and the person's
-launch fingerprint in the same round trip, and the signature is checked against the locally
-cached registration and key while the store answers. Those results are used only once their own
-step has confirmed the registration; the order of checks and of refusals stays as listed.
+launch fingerprint in one round trip, and the signature is checked against the locally cached
+registration and key before it is sent; when that check passes, the state is spent in the same
+round trip (step 9 early, so a replay fails at step 1). Those results are used only once their
+own step has confirmed the registration; the order of refusals stays as listed.
 """
 
 from __future__ import annotations
@@ -47,7 +51,7 @@ from ctom_lti.lti.jws import (
     parse_compact,
     signature_valid,
 )
-from ctom_lti.lti.kv import KeyValueStore, Op, submit
+from ctom_lti.lti.kv import KeyValueStore, Op, batch, submit
 from ctom_lti.lti.platform_keys import PlatformKeyError, PlatformKeys
 from ctom_lti.lti.provisioning import cohort_fingerprint_key, fingerprint_key
 from ctom_lti.lti.state_store import LaunchStateStore, LoginState
@@ -137,6 +141,7 @@ class CtomMessageLaunch(MessageLaunch):  # type: ignore[misc]
         self._generation: object = None
         self._prefetched: dict[str, str | None] = {}
         self._signature_checked: tuple[Any, Any, Any, bool] | None = None
+        self._spent = False
 
     def _get_request_param(self, key: str) -> str:
         return self._params.get(key) or ""
@@ -152,6 +157,7 @@ class CtomMessageLaunch(MessageLaunch):  # type: ignore[misc]
             self.validate_nonce()
             self.validate_deployment()
             self.validate_message()
+            self._spend()
         except LaunchRefused:
             self._validated = False
             raise
@@ -166,29 +172,44 @@ class CtomMessageLaunch(MessageLaunch):  # type: ignore[misc]
             raise LaunchRefused(
                 "The launch did not carry the sign-in state the tool gave Canvas.",
             )
-        # One round trip for everything the launch will read: the login record (taken), the
-        # registrations' generation, and the launch fingerprints of the person and the course.
-        # The token is parsed (not trusted) here only to know which fingerprints to read; its
-        # errors are reported at their own step below.
-        ops = [self._states.take_login_op(state), self._tool_config.registry.generation_op()]
+        login = self._states.verify(state)
+        # One round trip for everything the launch will read: the registrations' generation,
+        # the launch fingerprints of the person and the course and, when the token's signature
+        # already checks out against the locally cached registration, the state's one use. The
+        # token is parsed (not trusted) here only for that; its errors are reported at their
+        # own step below.
         self._parsed = self._parse()
         fingerprints = self._fingerprint_keys(self._parsed)
+        ops = [self._tool_config.registry.generation_op()]
         ops += [Op(self._cache, "get", key) for key in fingerprints]
-        pending = submit(ops)
-        # While the store answers, check the signature against the locally cached registration;
-        # the result is used only if that registration is confirmed below.
-        self._speculate()
-        results = pending.results()
-        self._generation = results[1]
-        self._prefetched.update(zip(fingerprints, results[2:], strict=True))
-        login = self._states.decode_login(results[0])
-        if login is None:
+        if login is not None:
+            self._speculate()
+            # Only a token the platform signed spends a state: what anyone can send stores
+            # nothing. Otherwise the state is spent once every check has passed (``_spend``).
+            if self._signature_checked is not None and self._signature_checked[3]:
+                ops.append(self._states.use_op(state))
+                self._spent = True
+        results = submit(ops).results()
+        self._generation = results[0]
+        self._prefetched.update(zip(fingerprints, results[1 : 1 + len(fingerprints)], strict=True))
+        if login is None or (self._spent and results[-1] is None):
             raise LaunchRefused(
                 "This launch has expired or was already used. Launches work once and for ten "
                 "minutes."
             )
         self._login = login
         return self
+
+    def _spend(self) -> None:
+        """Use up the state after a launch passed every check, unless that was done already."""
+        if self._spent:
+            return
+        self._spent = True
+        if batch([self._states.use_op(self._get_request_param("state"))])[0] is None:
+            raise LaunchRefused(
+                "This launch has expired or was already used. Launches work once and for ten "
+                "minutes."
+            )
 
     def _speculate(self) -> None:
         parsed = self._parsed
@@ -266,7 +287,7 @@ class CtomMessageLaunch(MessageLaunch):  # type: ignore[misc]
             )
         login = self._login
         assert login is not None
-        if (login.issuer, login.client_id) != (iss, client_id):
+        if not login.is_for(iss, client_id):
             raise LaunchRefused("The launch is for a different platform than its sign-in.")
         self._registration = registration
         return self
@@ -318,7 +339,7 @@ class CtomMessageLaunch(MessageLaunch):  # type: ignore[misc]
             )
         login = self._login
         assert login is not None
-        if login.deployment_id and login.deployment_id != deployment_id:
+        if login.deployment_differs(deployment_id):
             raise LaunchRefused("The launch is for a different deployment than its sign-in.")
         return self
 

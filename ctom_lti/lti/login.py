@@ -1,17 +1,15 @@
-"""OIDC third-party-initiated login (canvas-lti.md §2-§3): check it, remember it, send it on.
+"""OIDC third-party-initiated login (canvas-lti.md §2-§3): check it, sign it, send it on.
 
 Canvas posts ``iss``, ``login_hint``, ``client_id``, ``deployment_id`` (not the spec's
 ``lti_deployment_id``; both are accepted), ``target_link_uri``, ``lti_message_hint`` and
 ``lti_storage_target``. The tool answers with the authentication request (a redirect to the
-platform's ``auth_login_url``), after storing ``{nonce, iss, client_id, deployment_id, created}``
-under a fresh ``state`` in the shared store.
+platform's ``auth_login_url``) carrying a signed ``state`` that binds the login to its issuer,
+client id and deployment; nothing is stored (see ``state_store``).
 """
 
 from __future__ import annotations
 
 import re
-import secrets
-import time
 from collections.abc import Mapping
 from dataclasses import dataclass
 from urllib.parse import urlencode, urlsplit
@@ -19,7 +17,6 @@ from urllib.parse import urlencode, urlsplit
 from ctom_lti.lti.kv import Pending, submit
 from ctom_lti.lti.launch import LaunchRefused
 from ctom_lti.lti.runtime import LtiRuntime
-from ctom_lti.lti.state_store import LoginState, digest
 from ctom_lti.lti.tool_config import CtomRegistration
 from ctom_lti.text import has_control
 
@@ -141,9 +138,9 @@ class PendingLogin:
     def confirm(self) -> LoginOutcome:
         """The outcome to answer with.
 
-        :raises LaunchRefused: unknown registration or deployment (the stored login is dropped).
+        :raises LaunchRefused: unknown registration or deployment.
         """
-        _, generation = self._pending.results()
+        (generation,) = self._pending.results()
         registration = self._runtime.registry.find(
             self._request.iss, self._client_id, generation=generation
         )
@@ -151,7 +148,6 @@ class PendingLogin:
             return self.guess
         problem = _registration_problem(registration, self._request.deployment_id)
         if problem is not None:
-            self._runtime.states.forget_login(self._state)
             raise problem
         assert registration is not None
         return self._outcome(registration)
@@ -188,7 +184,7 @@ class PendingLogin:
 
 
 def begin_login(request: LoginRequest, runtime: LtiRuntime, redirect_uri: str) -> PendingLogin:
-    """Store the login (asynchronously) and prepare the authentication request.
+    """Prepare the authentication request (the registrations' generation is read meanwhile).
 
     Call :meth:`PendingLogin.confirm` before answering: it raises :class:`LaunchRefused` for an
     unknown registration or deployment.
@@ -199,24 +195,15 @@ def begin_login(request: LoginRequest, runtime: LtiRuntime, redirect_uri: str) -
         if len(clients) != 1:
             raise LaunchRefused("The login request does not say which Canvas developer key it is.")
         client_id = clients[0]
-    state = secrets.token_urlsafe(24)
-    nonce = secrets.token_urlsafe(24)
-    secret = secrets.token_urlsafe(24) if request.storage_target else None
-    record = LoginState(
-        nonce=nonce,
-        issuer=request.iss,
-        client_id=client_id,
-        deployment_id=request.deployment_id,
-        created=time.time(),
-        # The state check in platform storage must prove this browser made the login, so the
-        # value stored there is a secret only this page and Canvas's storage ever see.
-        storage_secret_hash=digest(secret) if secret else None,
+    # Nothing is stored for a login (anyone can start one): the state is signed and the nonce
+    # and the platform-storage secret are derived from it (state_store). The secret proves in
+    # platform storage that this browser made the login: only this page and Canvas's storage
+    # ever see it. The registrations' generation is read meanwhile, for ``confirm``.
+    issued = runtime.states.issue(
+        request.iss, client_id, request.deployment_id, storage=bool(request.storage_target)
     )
-    # Store the login and read the registrations' generation in one round trip, started now and
-    # read in ``confirm``; the record is dropped again if the registration turns out unknown.
-    pending = submit(
-        [runtime.states.save_login_op(state, record), runtime.registry.generation_op()]
-    )
+    state, nonce, secret = issued.state, issued.nonce, issued.storage_secret
+    pending = submit([runtime.registry.generation_op()])
     return PendingLogin(
         request,
         runtime,

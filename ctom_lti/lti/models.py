@@ -24,9 +24,11 @@ class _KeyValue:
 
 
 class LaunchStateRecord(_KeyValue, Model):
-    """One-time records: OIDC login state (with its nonce) and launch continuation tokens.
+    """One-time records: spent OIDC login states and launch continuation tokens.
 
-    Keys are hashes of the state / token, never the value a browser holds.
+    Logins themselves store nothing (their state is signed, see ``state_store``); a state is
+    recorded here when a platform-signed launch spends it. Keys are hashes of the state / token,
+    never the value a browser holds.
     """
 
     __tablename__ = "lti_launch_state"

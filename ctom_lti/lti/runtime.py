@@ -74,7 +74,7 @@ def build_runtime(app: Flask) -> LtiRuntime:
         "BoundServiceConnector", (CtomServiceConnector,), {"token_store": stores["token"]}
     )
     return LtiRuntime(
-        states=LaunchStateStore(stores["state"], cfg["LTI_STATE_TTL"]),
+        states=LaunchStateStore(stores["state"], str(cfg["SECRET_KEY"]), cfg["LTI_STATE_TTL"]),
         sessions=stores["session"],
         cache=stores["cache"],
         tokens=stores["token"],

@@ -9,10 +9,13 @@ from urllib.parse import urlsplit
 import pytest
 from flask import Flask
 from flask.testing import FlaskClient
+from sqlalchemy import func, select
 
 from ctom_lti import create_app
+from ctom_lti.db import session_scope
 from ctom_lti.lti import claims
-from tests.lti_fixtures import LaunchActions, Registered
+from ctom_lti.lti.models import LaunchStateRecord
+from tests.lti_fixtures import NOTHING_STORED, LaunchActions, Registered, stored_counts
 from tests.lti_support import TestPlatform
 
 
@@ -123,3 +126,37 @@ def test_only_instructors_and_admins_may_place_content(
 def test_admins_may_place_content(lti: LaunchActions, client: FlaskClient) -> None:
     launch = lti.launch("admin", message_type=claims.DEEP_LINKING_REQUEST)
     assert client.get(launch.headers["Location"]).status_code == 200
+
+
+def _state_records(app: Flask) -> int:
+    redis_url = app.config.get("REDIS_URL")
+    if redis_url:
+        import redis
+
+        client = redis.Redis.from_url(redis_url)
+        count = len(list(client.scan_iter("ctom:state:*")))
+        client.close()
+        return count
+    with session_scope(app) as session:
+        return int(session.scalar(select(func.count()).select_from(LaunchStateRecord)) or 0)
+
+
+def test_anonymous_logins_store_nothing(app: Flask, lti: LaunchActions) -> None:
+    logins = []
+    for i in range(300):
+        extra = {"lti_storage_target": "post_message_forwarding"} if i % 2 else {}
+        logins.append(lti.login(login_hint=f"anyone-{i}", **extra))
+    assert _state_records(app) == 0
+    assert stored_counts(app) == NOTHING_STORED
+    # Each of them still works, once.
+    login = logins[-2]
+    token = lti.platform.sign(lti.claims("candidate", login))
+    assert lti.post_launch(token, login.state).status_code == 302
+    replay = lti.post_launch(token, login.state)
+    assert replay.status_code == 400
+    assert "expired or was already used" in replay.get_data(as_text=True)
+    # A forged or altered state is no state.
+    state = logins[-4].state
+    forged = state[:-1] + ("A" if state[-1] != "A" else "B")
+    token = lti.platform.sign(lti.claims("candidate", logins[-4]))
+    assert "expired or was already used" in lti.post_launch(token, forged).get_data(as_text=True)

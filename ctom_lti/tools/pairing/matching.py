@@ -27,8 +27,7 @@ from ctom_lti.tools.pairing.rules import (
     CandidateFacts,
     MentorFacts,
     ScoreBreakdown,
-    load_part,
-    score,
+    pair_score,
 )
 from ctom_lti.tools.pairing.unmatched import why_unmatched
 
@@ -119,7 +118,7 @@ def proposal_from(
     for j, rows in by_mentor.items():
         # Which of a mentor's mentees is "first" does not change the total; by id is stable.
         for k, i in enumerate(rows):
-            breakdown = score(cands[i], ments[j]).with_part(load_part(int(loads[j]) + k))
+            breakdown = pair_score(cands[i], ments[j], existing_mentees=int(loads[j]) + k)
             pairs.append(ProposedPair(cands[i].person_id, ments[j].person_id, breakdown))
     pairs.sort(key=lambda p: p.candidate_id)
     unmatched = tuple(

@@ -239,6 +239,12 @@ def load_part(existing_mentees: int) -> ScorePart:
     )
 
 
+def pair_score(c: CandidateFacts, m: MentorFacts, *, existing_mentees: int) -> ScoreBreakdown:
+    """The score of giving ``m`` one more mentee, ``c``, when they already have
+    ``existing_mentees``: what a proposal shows for each pair, and a hand pair's score."""
+    return score(c, m).with_part(load_part(existing_mentees))
+
+
 def _ordinal(n: int) -> str:
     suffix = "th" if 10 <= n % 100 <= 20 else {1: "st", 2: "nd", 3: "rd"}.get(n % 10, "th")
     return f"{n}{suffix}"

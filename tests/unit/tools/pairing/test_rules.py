@@ -15,6 +15,7 @@ from ctom_lti.tools.pairing.rules import (
     eligibility,
     hard_constraint_violation,
     load_part,
+    pair_score,
     score,
 )
 from tests.unit.tools.pairing.factories import ALL_QUALIFICATIONS, candidate, mentor
@@ -187,3 +188,11 @@ def test_load_part_is_free_for_a_first_mentee_and_costs_more_per_extra_one() -> 
     assert load_part(2).points == -2 * LOAD_PENALTY_PER_MENTEE
     assert load_part(2).reason == "the mentor's 3rd mentee (balances load)"
     assert load_part(10).reason.startswith("the mentor's 11th")
+
+
+def test_a_pair_score_adds_the_load_of_the_mentors_next_mentee() -> None:
+    c = candidate(1, region="north")
+    m = mentor(2, region="north")
+    breakdown = pair_score(c, m, existing_mentees=3)
+    assert [p.name for p in breakdown.parts] == ["region", "load"]
+    assert breakdown.total == SAME_REGION_POINTS - 3 * LOAD_PENALTY_PER_MENTEE

@@ -1,12 +1,36 @@
 """Mentor pairing: qualified mentors, an optimal matching that explains itself, a history, and
 pairings pushed to Canvas as observer links."""
 
-from flask import Blueprint
-
-from ctom_lti.features import Feature
+from ctom_lti.features import Feature, Page
+from ctom_lti.links import PAIRING
+from ctom_lti.models import Role
 from ctom_lti.tools.pairing import models
+from ctom_lti.tools.pairing.board import home_cards
 from ctom_lti.tools.pairing.cli import pairing_group
+from ctom_lti.tools.pairing.views import bp
 
-bp = Blueprint("pairing", __name__, template_folder="templates")
+STAFF = frozenset({Role.INSTRUCTOR, Role.ADMIN})
+PARTICIPANTS = frozenset({Role.CANDIDATE, Role.MENTOR, Role.INSTRUCTOR, Role.ADMIN})
 
-feature = Feature(name="pairing", blueprint=bp, models=models, commands=(pairing_group,))
+feature = Feature(
+    name="pairing",
+    blueprint=bp,
+    pages=(
+        # Staff see the board; mentors their mentees; candidates their mentor.
+        Page(PAIRING, "Mentor pairing", "pairing.index", PARTICIPANTS, nav_label="Pairing"),
+        Page(
+            "pairing-mentors", "Mentors and eligibility", "pairing.mentors", STAFF, linkable=False
+        ),
+        Page("pairing-history", "Pairing history", "pairing.history", STAFF, linkable=False),
+        Page(
+            "pairing-import",
+            "Import mentors and candidates",
+            "pairing.import_form",
+            STAFF,
+            linkable=False,
+        ),
+    ),
+    cards=home_cards,
+    models=models,
+    commands=(pairing_group,),
+)

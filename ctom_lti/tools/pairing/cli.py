@@ -1,4 +1,4 @@
-"""``ctom-lti pairing import|propose|accept|pair|end``: mentor pairing from the command line.
+"""``ctom-lti pairing import|propose|accept|pair|end|push``: mentor pairing from the command line.
 
 Exit status: 0 on success; 1 when some of the work was refused (bad import rows, a pair a rule
 forbids); 2 when the options or the file are wrong (nothing was stored).
@@ -252,3 +252,34 @@ def end_command(
     click.echo(
         f"{candidate}'s pairing ended" + (f"; now with {repair_with}." if repair_with else ".")
     )
+
+
+@pairing_group.command("push")
+@cohort_option
+@with_appcontext
+def push_command(sis_course_id: str) -> None:
+    """Bring the cohort's Canvas observer links in line with its active pairings (each mentor
+    observes their candidates). Safe to run again; links of ended pairings are removed."""
+    from ctom_lti.cohorts.canvas_access import cohort_gateway
+    from ctom_lti.cohorts.records import find_cohort
+    from ctom_lti.db import session_scope
+    from ctom_lti.lti.registrations import get_fernet
+    from ctom_lti.tools.pairing.push import push_pairings
+
+    app = current_app._get_current_object()  # type: ignore[attr-defined]
+    try:
+        with session_scope(app) as session:
+            cohort = find_cohort(session, sis_course_id)
+            gateway = cohort_gateway(session, cohort, get_fernet(app))
+            result = push_pairings(
+                session, cohort, gateway, tool_base_url=str(app.config["BASE_URL"])
+            )
+    except CtomError as exc:
+        _fail(exc.message, exc.hint)
+    click.echo(result.summary)
+    for skipped in result.skipped:
+        click.echo(f"Not pushed: {skipped}", err=True)
+    if not result.ok:
+        if result.hint:
+            click.echo(f"What to do: {result.hint}", err=True)
+        raise click.exceptions.Exit(EXIT_REFUSED)

@@ -1,0 +1,168 @@
+"""Who may open which pairing page and take which action: every role, page and action.
+
+Cohort A has two mentors and two candidates, each pair active. A mentor sees only their own
+mentee; a candidate sees only their own mentor; instructors and admins of cohort A see all; the
+instructor of another course (cohort B) and the admin of another Canvas tenant see nothing of A.
+"""
+
+from __future__ import annotations
+
+import re
+from datetime import date
+
+import pytest
+from flask import Flask
+from flask.testing import FlaskClient
+from sqlalchemy import select
+
+from ctom_lti.db import session_scope
+from ctom_lti.models import Cohort, Person
+from ctom_lti.tools.pairing.models import MentorProfile, Pairing, Qualification
+from ctom_lti.tools.pairing.rules import QUALIFICATIONS
+from ctom_lti.tools.pairing.service import hand_pair
+from tests.lti_fixtures import LaunchActions, Registered, register
+from tests.lti_support import TestPlatform
+
+CONTEXT_A = "4dde05e8ca1973bcca9bffc13e1548820eee93a3"
+CONTEXT_B = "0000000000000000000000000000000000000b0b"
+SUBS = {
+    "mentor": "mentor01-0000-4000-8000-000000000001",
+    "mentor2": "mentor02-0000-4000-8000-000000000002",
+    "candidate": "candid01-0000-4000-8000-000000000003",
+    "candidate2": "candid02-0000-4000-8000-000000000004",
+    "instructor": "instru01-0000-4000-8000-000000000005",
+    "admin": "adminxx1-0000-4000-8000-000000000006",
+}
+PAGES = ("", "/mentors", "/history", "/import")
+ACTIONS = ("/propose", "/accept-all", "/push", "/pair", "/import")
+STAFF_PAGES = {"", "/mentors", "/history", "/import"}
+
+
+def _launch(lti: LaunchActions, who: str, context_id: str = CONTEXT_A) -> str:
+    role = who.rstrip("2")
+    location = lti.launch(role, sub=SUBS[who], context_id=context_id).headers["Location"]
+    assert isinstance(location, str)
+    match = re.search(r"/c/(\d+)/", location)
+    assert match
+    return match.group(1)
+
+
+@pytest.fixture
+def cohort_a(app: Flask, lti: LaunchActions) -> int:
+    """Everyone launches into cohort A once; the two pairs are made."""
+    ids = {who: _launch(lti, who) for who in SUBS}
+    cohort_id = int(ids["admin"])
+    with session_scope(app) as s:
+        people = {
+            who: s.scalars(select(Person).where(Person.sub == sub)).one().id
+            for who, sub in SUBS.items()
+        }
+        for mentor in ("mentor", "mentor2"):
+            s.add(MentorProfile(person_id=people[mentor], region="north", capacity=1))
+            for key in QUALIFICATIONS:
+                s.add(Qualification(person_id=people[mentor], key=key, met=True))
+        s.flush()
+        for candidate, mentor in (("candidate", "mentor"), ("candidate2", "mentor2")):
+            change = hand_pair(s, cohort_id, people[candidate], people[mentor], on=date(2026, 9, 1))
+            assert change.done, change.refused
+    return cohort_id
+
+
+def _csrf(client: FlaskClient, url: str) -> str:
+    page = client.get(url).get_data(as_text=True)
+    found = re.search(r'name="csrf_token" value="([^"]+)"', page)
+    return found.group(1) if found else ""
+
+
+def _email(who: str) -> str:
+    return SUBS[who][:8] + "@example.edu"
+
+
+@pytest.mark.parametrize("who", ["mentor", "candidate", "instructor", "admin"])
+@pytest.mark.parametrize("page", PAGES)
+def test_pages_by_role(
+    lti: LaunchActions, client: FlaskClient, cohort_a: int, *, who: str, page: str
+) -> None:
+    _launch(lti, who)
+    response = client.get(f"/c/{cohort_a}/pairing{page}")
+    staff = who in {"instructor", "admin"}
+    if page in STAFF_PAGES - {""} and not staff:
+        assert response.status_code == 403
+        return
+    assert response.status_code == 200
+    text = response.get_data(as_text=True)
+    if page == "" and who == "mentor":
+        assert "Candidate candid01" in text or _email("candidate") in text
+        assert _email("candidate2") not in text and "candid02" not in text
+    if page == "" and who == "candidate":
+        assert _email("mentor") in text
+        assert _email("mentor2") not in text and "mentor02" not in text
+    if page == "" and staff:
+        assert all(_email(w) in text for w in ("mentor", "mentor2", "candidate", "candidate2"))
+
+
+@pytest.mark.parametrize("who", ["mentor", "candidate"])
+@pytest.mark.parametrize("action", ACTIONS)
+def test_participants_cannot_act(
+    app: Flask, lti: LaunchActions, client: FlaskClient, cohort_a: int, *, who: str, action: str
+) -> None:
+    _launch(lti, who)
+    token = _csrf(client, f"/c/{cohort_a}/profile")
+    response = client.post(f"/c/{cohort_a}/pairing{action}", data={"csrf_token": token})
+    assert response.status_code == 403
+    with session_scope(app) as s:
+        assert len(s.scalars(select(Pairing)).all()) == 2
+
+
+@pytest.mark.parametrize("who", ["mentor", "candidate"])
+def test_participants_cannot_end_a_pairing(
+    app: Flask, lti: LaunchActions, client: FlaskClient, cohort_a: int, who: str
+) -> None:
+    with session_scope(app) as s:
+        pairing = s.scalars(select(Pairing)).first()
+        assert pairing is not None
+        pairing_id, version = pairing.id, pairing.version
+    _launch(lti, who)
+    token = _csrf(client, f"/c/{cohort_a}/profile")
+    for action in ("accept", "reject", "end"):
+        response = client.post(
+            f"/c/{cohort_a}/pairing/{pairing_id}/{action}",
+            data={"csrf_token": token, "version": version, "reason": "x", "ended_on": "2026-10-01"},
+        )
+        assert response.status_code == 403
+    with session_scope(app) as s:
+        assert s.get(Pairing, pairing_id).status == "active"  # type: ignore[union-attr]
+
+
+@pytest.mark.parametrize("page", [*PAGES, "/propose"])
+def test_staff_of_another_cohort_see_nothing(
+    app: Flask, lti: LaunchActions, client: FlaskClient, cohort_a: int, page: str
+) -> None:
+    other = _launch(lti, "instructor", context_id=CONTEXT_B)
+    assert int(other) != cohort_a
+    response = client.get(f"/c/{cohort_a}/pairing{page}")
+    assert response.status_code in {403, 405}
+    if page != "/propose":
+        assert response.status_code == 403
+        assert _email("mentor") not in response.get_data(as_text=True)
+
+
+@pytest.mark.parametrize("page", PAGES)
+def test_an_admin_of_another_tenant_sees_nothing(
+    app: Flask,
+    client: FlaskClient,
+    test_platform: TestPlatform,
+    cohort_a: int,
+    *,
+    registered: Registered,
+    page: str,
+) -> None:
+    other = register(app, test_platform, client_id="20000000000002", deployment_ids=("9:other",))
+    stranger = LaunchActions(client, test_platform, other)
+    # Same Canvas course id and context id: another school on Canvas Cloud.
+    location = stranger.launch("admin", context_id=CONTEXT_A).headers["Location"]
+    assert f"/c/{cohort_a}/" not in str(location)
+    with session_scope(app) as s:
+        assert len(s.scalars(select(Cohort)).all()) == 2
+    response = client.get(f"/c/{cohort_a}/pairing{page}")
+    assert response.status_code == 403

@@ -224,6 +224,7 @@ def start_demo(
     tool_port: int = 5000,
     sync: bool = True,
     progress: bool = True,
+    pair: bool = True,
 ) -> DemoStack:
     """Start and wire everything; returns once the demo is ready to click through."""
     from ctom_lti.sandbox.server import SandboxServer
@@ -257,6 +258,17 @@ def start_demo(
             f"{install.deployment_id}; the sandbox is registered in the tool"
         )
         report = _build_course(app, sandbox, tool.base_url, say) if sync else None
+        if sync:
+            from ctom_lti.tools.pairing.demo_seed import seed_demo_pairing
+
+            seed_demo_pairing(
+                app,
+                sandbox,
+                Path(app.instance_path) / "demo-cohort.toml",
+                DEMO_ADMIN_TOKEN,
+                pair=pair,
+                say=say,
+            )
     except BaseException:
         tool.stop()
         sandbox.stop()
@@ -293,10 +305,17 @@ def register(group: click.Group) -> None:
     @click.option("--sandbox-port", default=8900, show_default=True, help="Port of the sandbox.")
     @click.option("--tool-port", default=5000, show_default=True, help="Port of the tool.")
     @click.option("--no-sync", is_flag=True, help="Leave the demo course empty.")
-    def demo_command(sandbox_port: int, tool_port: int, no_sync: bool) -> None:
+    @click.option(
+        "--empty",
+        is_flag=True,
+        help="Seed mentor and candidate profiles but no pairs, to try the matching by hand.",
+    )
+    def demo_command(sandbox_port: int, tool_port: int, no_sync: bool, empty: bool) -> None:
         """Run the tool and a seeded local Canvas sandbox, ready to click through."""
         try:
-            stack = start_demo(sandbox_port=sandbox_port, tool_port=tool_port, sync=not no_sync)
+            stack = start_demo(
+                sandbox_port=sandbox_port, tool_port=tool_port, sync=not no_sync, pair=not empty
+            )
         except PortInUse as exc:
             raise click.ClickException(str(exc)) from exc
         if stack.sync_report is not None and not stack.sync_report.ok:

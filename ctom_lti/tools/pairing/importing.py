@@ -12,6 +12,7 @@ from sqlalchemy.orm import Session
 from ctom_lti.curriculum import load_curriculum
 from ctom_lti.db import utcnow
 from ctom_lti.models import AuditEvent, Cohort
+from ctom_lti.tools.pairing.adoption import adopt_launched
 from ctom_lti.tools.pairing.models import CandidateProfile, MentorProfile, Qualification
 from ctom_lti.tools.pairing.people import find_by_email, person_for, save_base_profile
 from ctom_lti.tools.pairing.rows import ImportRow, RowProblem, parse_import
@@ -83,6 +84,7 @@ def import_people(
             touched = _save_candidate(session, person_id, row, conflict_ids) or touched
         changed += touched
     problems.sort(key=lambda p: p.line)
+    adopt_launched(session, cohort.id)
     if changed:
         session.add(
             AuditEvent(

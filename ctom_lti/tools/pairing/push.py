@@ -22,6 +22,7 @@ from ctom_lti.cohorts import CohortConfig, CohortOptions, Pairing
 from ctom_lti.cohorts.calendar import calendar_of
 from ctom_lti.db import utcnow
 from ctom_lti.models import Cohort, Person
+from ctom_lti.tools.pairing.adoption import adopt_launched
 from ctom_lti.tools.pairing.facts import ACTIVE
 from ctom_lti.tools.pairing.models import Pairing as PairingRow
 from ctom_lti.tools.pairing.models import PairingPush
@@ -155,6 +156,7 @@ def push_pairings(
             "The tool does not know this cohort's Canvas course yet.",
             "Import its cohort file (`ctom-lti cohort import FILE`) and sync it once.",
         )
+    adopt_launched(session, cohort.id)
     pairs = active_pairs(session, cohort.id)
     record = PairingPush(cohort_id=cohort.id, pushed_pairs=[list(p) for p in pairs])
     session.add(record)

@@ -16,6 +16,7 @@ from sqlalchemy.orm import Session
 
 from ctom_lti.db import utcnow
 from ctom_lti.models import AuditEvent
+from ctom_lti.tools.pairing.adoption import adopt_launched
 from ctom_lti.tools.pairing.facts import ACTIVE, ENDED, PROPOSED, CohortFacts, cohort_facts
 from ctom_lti.tools.pairing.matching import Proposal, propose
 from ctom_lti.tools.pairing.models import Pairing, PairingEvent
@@ -81,6 +82,7 @@ def make_proposals(
     session: Session, cohort_id: int, *, allow_repeat: bool = False, actor_id: int | None = None
 ) -> tuple[Proposal, CohortFacts]:
     """Propose mentors for every unpaired candidate, replacing earlier open proposals."""
+    adopt_launched(session, cohort_id)
     session.execute(
         delete(Pairing)
         .where(Pairing.cohort_id == cohort_id, Pairing.status == PROPOSED)
@@ -243,6 +245,7 @@ def hand_pair(
 ) -> Change:
     """Pair two people directly (active from ``on``); refused with the reason if a hard
     constraint or the mentor's capacity forbids it."""
+    adopt_launched(session, cohort_id)
     facts = cohort_facts(session, cohort_id)
     problem = _pair_problem(facts, candidate_id, mentor_id, allow_repeat=allow_repeat)
     if problem:

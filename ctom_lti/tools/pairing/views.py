@@ -15,6 +15,7 @@ from ctom_lti.lti.web import tool_url
 from ctom_lti.models import Cohort, Role
 from ctom_lti.tools.pairing import board as boards
 from ctom_lti.tools.pairing import service
+from ctom_lti.tools.pairing.adoption import adopt_launched
 from ctom_lti.tools.pairing.forms import MAX_UPLOAD, EndForm, HandPairForm, ImportForm, VersionForm
 from ctom_lti.tools.pairing.importing import import_people
 from ctom_lti.tools.pairing.rows import COLUMNS
@@ -44,6 +45,10 @@ def _board(cohort_id: int, status: int = 200, **extra: object) -> tuple[str, int
 @bp.get("/c/<int:cohort_id>/pairing")
 @launch_required()
 def index(launch: SessionLaunch, cohort_id: int) -> tuple[str, int]:
+    db = get_session()
+    # People imported before their first launch are known by their launch from now on.
+    if adopt_launched(db, cohort_id):
+        db.commit()
     if launch.has_any(*STAFF):
         return _board(cohort_id)
     mine = boards.my_pairing(get_session(), launch)

@@ -170,3 +170,31 @@ def test_a_hand_pair_that_breaks_a_rule_is_refused_with_the_reason(
     assert ok.exit_code == 0, ok.output
     with session_scope(app) as s:
         assert s.scalar(select(func.count()).select_from(Pairing)) == 1
+
+
+def test_people_imported_before_they_launch_become_their_launched_selves(
+    app: Flask, tmp_path: Path
+) -> None:
+    _imported(app, tmp_path)
+    run(app, "pair", "--cohort", SIS, "--candidate", "moreno@clovis.example.org",
+        "--mentor", "rivera@fresno.example.org")  # fmt: skip
+    with session_scope(app) as s:
+        pending = s.scalars(select(Person).where(Person.email == "moreno@clovis.example.org")).one()
+        cohort_id = s.scalars(select(Membership.cohort_id)).first()
+        # Alicia Moreno opens the tool from Canvas: the launch knows her by her LTI sub.
+        launched = Person(
+            platform_id=pending.platform_id,
+            sub="4d1e6c1a-6f0b-4c7e-9a51-5a4c1f0e9a11",
+            name="Alicia Moreno",
+            email="Moreno@Clovis.example.org",
+        )
+        s.add(launched)
+        s.flush()
+        s.add(Membership(person_id=launched.id, cohort_id=cohort_id, role="candidate"))
+        launched_id = launched.id
+    data = json.loads(run(app, "propose", "--cohort", SIS, "--json").output)
+    proposed = [p["candidate"] for p in data["pairs"]] + [u["candidate"] for u in data["unmatched"]]
+    assert len(proposed) == 3  # the other three; Alicia is paired, and counted once
+    with session_scope(app) as s:
+        pairing = s.scalars(select(Pairing).where(Pairing.status == "active")).one()
+        assert pairing.candidate_person_id == launched_id

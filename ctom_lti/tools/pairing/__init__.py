@@ -1,11 +1,11 @@
 """Mentor pairing: qualified mentors, an optimal matching that explains itself, a history, and
 pairings pushed to Canvas as observer links."""
 
-from ctom_lti.features import Feature, Page
+from ctom_lti.features import Feature, HomeCards, Page
 from ctom_lti.links import PAIRING
 from ctom_lti.models import Role
 from ctom_lti.tools.pairing import models
-from ctom_lti.tools.pairing.board import home_cards
+from ctom_lti.tools.pairing.board import CARD_FACTS, card_rule
 from ctom_lti.tools.pairing.cli import pairing_group
 from ctom_lti.tools.pairing.views import bp
 
@@ -30,7 +30,7 @@ feature = Feature(
             linkable=False,
         ),
     ),
-    cards=home_cards,
+    cards=HomeCards(card_rule, CARD_FACTS),
     models=models,
     commands=(pairing_group,),
 )

@@ -166,3 +166,29 @@ def test_an_admin_of_another_tenant_sees_nothing(
         assert len(s.scalars(select(Cohort)).all()) == 2
     response = client.get(f"/c/{cohort_a}/pairing{page}")
     assert response.status_code == 403
+
+
+@pytest.mark.parametrize(
+    ("who", "card", "not_shown"),
+    [
+        ("mentor", "Your mentees", "candid02"),
+        ("candidate", "Your mentor: Mentor ment (mentor01@example.edu)", "mentor02"),
+        ("admin", "2 active pairings.", None),
+    ],
+)
+def test_home_cards_name_the_pairing(
+    lti: LaunchActions,
+    client: FlaskClient,
+    cohort_a: int,
+    *,
+    who: str,
+    card: str,
+    not_shown: str | None,
+) -> None:
+    _launch(lti, who)
+    home = client.get(f"/c/{cohort_a}/").get_data(as_text=True)
+    assert card in home
+    if who == "mentor":
+        assert "Candidate cand (candid01@example.edu)" in home or "Candidate cand" in home
+    if not_shown:
+        assert not_shown not in home

@@ -20,7 +20,7 @@ from ctom_lti.tools.pairing.adoption import adopt_launched
 from ctom_lti.tools.pairing.facts import ACTIVE, ENDED, PROPOSED, CohortFacts, cohort_facts
 from ctom_lti.tools.pairing.matching import Proposal, propose
 from ctom_lti.tools.pairing.models import Pairing, PairingEvent
-from ctom_lti.tools.pairing.rules import ScoreBreakdown, hard_constraint_violation, score
+from ctom_lti.tools.pairing.rules import ScoreBreakdown, hard_constraint_violation, pair_score
 
 
 @dataclass(frozen=True)
@@ -266,7 +266,9 @@ def hand_pair(
         mentor_person_id=mentor_id,
         candidate_person_id=candidate_id,
         status=ACTIVE,
-        score=score_json(score(candidate, mentor)),
+        score=score_json(
+            pair_score(candidate, mentor, existing_mentees=facts.load.get(mentor_id, 0))
+        ),
         origin="hand",
         started_on=on,
     )

@@ -86,7 +86,7 @@ def test_propose_places_everyone_it_can_and_explains_the_rest(app: Flask, tmp_pa
     assert pairs["moreno@clovis.example.org"]["mentor"] == "rivera@fresno.example.org"
     assert pairs["haddad@pasadena.example.org"]["mentor"] == "okafor@lacoe.example.org"
     haddad = pairs["haddad@pasadena.example.org"]
-    assert {p["name"] for p in haddad["parts"]} == {"expertise", "region", "experience"}
+    assert {p["name"] for p in haddad["parts"]} == {"expertise", "region", "load"}
     assert haddad["total"] == sum(p["points"] for p in haddad["parts"])
     assert data["unmatched"] == []
 
@@ -104,7 +104,7 @@ def test_a_candidate_who_cannot_be_placed_is_listed_with_why(app: Flask, tmp_pat
     data = json.loads(run(app, "propose", "--cohort", SIS, "--json").output)
     unmatched = {u["candidate"]: u["reason"] for u in data["unmatched"]}
     assert list(unmatched) == ["late@fresno.example.org"]
-    assert "ruled out" in unmatched["late@fresno.example.org"]
+    assert "has a conflict of interest" in unmatched["late@fresno.example.org"]
     assert "same organisation" in unmatched["late@fresno.example.org"]
 
 
@@ -156,13 +156,13 @@ def test_a_hand_pair_that_breaks_a_rule_is_refused_with_the_reason(
         "--candidate", "whitfield@fresno.example.org", "--mentor", "rivera@fresno.example.org",
     )  # fmt: skip
     assert same_district.exit_code == 1
-    assert "same organisation (Fresno Unified)" in same_district.stderr
+    assert "conflict of interest: both work at Fresno Unified" in same_district.stderr
     ineligible = run(
         app, "pair", "--cohort", SIS,
         "--candidate", "moreno@clovis.example.org", "--mentor", "chen@sandiego.example.org",
     )  # fmt: skip
     assert ineligible.exit_code == 1
-    assert "not eligible" in ineligible.stderr and "work-study" in ineligible.stderr
+    assert "not yet eligible" in ineligible.stderr and "work-study" in ineligible.stderr
     ok = run(
         app, "pair", "--cohort", SIS,
         "--candidate", "moreno@clovis.example.org", "--mentor", "rivera@fresno.example.org",

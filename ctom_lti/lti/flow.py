@@ -110,7 +110,7 @@ def bind_browser(
     """
     cookie = cookies.get(STATE_COOKIE_PREFIX + validated.state)
     if cookie is not None:
-        if not hmac.compare_digest(cookie, validated.state):
+        if not hmac.compare_digest(cookie.encode(), validated.state.encode()):
             raise LaunchRefused("The launch's state does not match this browser's sign-in.")
         return None
     if any(name.startswith(STATE_COOKIE_PREFIX) for name in cookies):

@@ -324,7 +324,10 @@ class CtomMessageLaunch(MessageLaunch):  # type: ignore[misc]
         nonce = self._jwt["body"].get("nonce")
         login = self._login
         assert login is not None
-        if not isinstance(nonce, str) or not hmac.compare_digest(nonce, login.nonce):
+        # Bytes: compare_digest refuses non-ASCII text, and a platform may send any string.
+        if not isinstance(nonce, str) or not hmac.compare_digest(
+            nonce.encode(), login.nonce.encode()
+        ):
             raise LaunchRefused("The launch's nonce does not match its sign-in.")
         return self
 

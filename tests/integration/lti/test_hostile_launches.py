@@ -198,6 +198,21 @@ def test_state_of_another_login_fails_the_nonce(app: Flask, lti: LaunchActions) 
     assert_refused(app, lti.post_launch(token, second.state), 400, "nonce does not match")
 
 
+def test_non_ascii_nonce_is_refused_not_a_server_error(app: Flask, lti: LaunchActions) -> None:
+    login = lti.login()
+    token = lti.platform.sign({**lti.claims("candidate", login), "nonce": "nonce-é"})
+    assert_refused(app, lti.post_launch(token, login.state), 400, "nonce does not match")
+
+
+def test_non_ascii_state_cookie_is_refused_not_a_server_error(
+    app: Flask, lti: LaunchActions
+) -> None:
+    login = lti.login()
+    lti.client.set_cookie(f"ctom_st_{login.state}", "é", path="/lti/launch")
+    token = lti.platform.sign(lti.claims("candidate", login))
+    assert_refused(app, lti.post_launch(token, login.state), 400, "does not match this browser")
+
+
 def test_state_cookie_of_another_login(app: Flask, lti: LaunchActions) -> None:
     lti.login()
     second = lti.login()

@@ -32,6 +32,7 @@ from ctom_lti.db import utcnow
 from ctom_lti.models import Cohort
 
 __all__ = [
+    "PAIRING_SOURCE",
     "CohortConfig",
     "Pairing",
     "PlannedSync",
@@ -42,6 +43,11 @@ __all__ = [
     "plan_course",
     "sync_course",
 ]
+
+#: Key in ``app.extensions`` of a function ``(session, cohort_id, gateway) -> pairings | None``
+#: that a feature keeping mentor pairings registers: ``ctom-lti sync`` then pushes those
+#: (None: the cohort has none in the tool, and the cohort file's ``[[pairings]]`` are used).
+PAIRING_SOURCE = "ctom.pairing_source"
 
 #: Pairings as data, or a function returning them (e.g. from the tool's pairing table).
 PairingSource = Sequence[Pairing] | Callable[[], Sequence[Pairing]]

@@ -153,6 +153,19 @@ def _record_cohort(app: Flask, owner: int | None, url: str, cohort: CohortConfig
         return record_cohort(session, platform, cohort, canvas_url=url).id
 
 
+def _tool_pairings(
+    app: Flask, session: Any, cohort_id: int | None, gateway: CanvasGateway
+) -> Any | None:
+    """The tool's own pairings of the cohort when a feature keeps them (the source of truth);
+    None to use the cohort file's ``[[pairings]]``."""
+    from ctom_lti.canvas_sync import PAIRING_SOURCE
+
+    source = app.extensions.get(PAIRING_SOURCE)
+    if source is None or cohort_id is None:
+        return None
+    return source(session, cohort_id, gateway)
+
+
 def _canvas_problem(
     exc: CanvasError, options: SyncOptions, cohort: CohortConfig, canvas_url: str | None
 ) -> str:
@@ -252,6 +265,9 @@ def _run(
                     click.echo("")
                 return planned.report
             cohort_id = _record_cohort(app, owner, gateway.base_url, inputs.cohort)
+            tool_pairings = _tool_pairings(app, session, cohort_id, gateway)
+            if tool_pairings is not None:
+                common["pairings"] = tool_pairings
             return sync_course(
                 session,
                 gateway,

@@ -17,7 +17,7 @@ from sqlalchemy import desc, select
 from sqlalchemy.orm import Session
 
 from ctom_lti.canvas import CanvasError, CanvasGateway
-from ctom_lti.canvas_sync import Scope, sync_course
+from ctom_lti.canvas_sync import PAIRING_SOURCE, Scope, sync_course
 from ctom_lti.cohorts import CohortConfig, CohortOptions, Pairing
 from ctom_lti.cohorts.calendar import calendar_of
 from ctom_lti.db import utcnow
@@ -217,3 +217,33 @@ def last_push(session: Session, cohort_id: int) -> PairingPush | None:
         .order_by(desc(PairingPush.id))
         .limit(1)
     )
+
+
+def database_pairings(
+    session: Session, cohort_id: int, gateway: CanvasGateway
+) -> list[Pairing] | None:
+    """The cohort's active pairings as sync pushes them, for ``ctom-lti sync``; None when the
+    tool holds no pairings for the cohort (the cohort file's then apply)."""
+    if (
+        session.scalar(select(PairingRow.id).where(PairingRow.cohort_id == cohort_id).limit(1))
+        is None
+    ):
+        return None
+    cohort = session.get(Cohort, cohort_id)
+    assert cohort is not None
+    adopt_launched(session, cohort_id)
+    pairs = active_pairs(session, cohort_id)
+    people = {p for pair in pairs for p in pair}
+    names = {
+        p.id: p.name or p.email or f"person {p.id}"
+        for p in session.scalars(select(Person).where(Person.id.in_(people)))
+    }
+    wanted, _ = desired_pairings(
+        pairs, _sis_ids(session, gateway, cohort.canvas_course_id, people), names
+    )
+    return wanted
+
+
+def register_pairing_source(state: Any) -> None:
+    """Blueprint hook: make the tool's pairings what ``ctom-lti sync`` pushes."""
+    state.app.extensions[PAIRING_SOURCE] = database_pairings

@@ -18,10 +18,12 @@ from ctom_lti.tools.pairing import service
 from ctom_lti.tools.pairing.adoption import adopt_launched
 from ctom_lti.tools.pairing.forms import MAX_UPLOAD, EndForm, HandPairForm, ImportForm, VersionForm
 from ctom_lti.tools.pairing.importing import import_people
+from ctom_lti.tools.pairing.push import register_pairing_source
 from ctom_lti.tools.pairing.rows import COLUMNS
 from ctom_lti.tools.pairing.rules import REGION_LABELS
 
 bp = Blueprint("pairing", __name__, template_folder="templates")
+bp.record_once(register_pairing_source)
 STAFF = (Role.INSTRUCTOR, Role.ADMIN)
 
 

@@ -136,3 +136,24 @@ def test_a_push_canvas_refuses_says_what_to_do_and_can_be_run_again(
     failed = run(app, "push", "--cohort", SIS)
     assert failed.exit_code == 1
     assert "What to do:" in failed.stderr and "push again" in failed.stderr
+
+
+def test_sync_pairings_only_pushes_the_tools_pairings(
+    app: Flask, sandbox: SandboxServer, tmp_path: Path
+) -> None:
+    course_id = _course(app, sandbox, tmp_path)
+    run(app, "import", "--cohort", SIS, str(write_csv(tmp_path, PEOPLE)))
+    run(app, "propose", "--cohort", SIS)
+    run(app, "accept", "--cohort", SIS)
+    # The cohort file has no [[pairings]]: the tool's active pairings are what sync pushes.
+    synced = app.test_cli_runner().invoke(
+        main,
+        ["sync", str(tmp_path / "cohort.toml"), "--pairings-only"],
+        env={"CTOM_CANVAS_URL": sandbox.base_url, "CTOM_CANVAS_TOKEN": sandbox.admin_token},
+    )
+    assert synced.exit_code == 0, synced.output
+    assert describe(sandbox.store, course_id)["observers"] == {
+        ("mentor-001", "cand-002"),
+        ("mentor-001", "cand-003"),
+        ("mentor-002", "cand-001"),
+    }

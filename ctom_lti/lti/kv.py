@@ -16,9 +16,7 @@ as Redis answers again.
 from __future__ import annotations
 
 import logging
-import os
 import random
-import threading
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import timedelta
@@ -154,8 +152,8 @@ class RedisCommands:
     redis-py's client and pipeline objects (retries, metrics hooks, response callbacks) cost two
     to three times the socket round trip itself; a launch sends a handful of commands, so this
     class writes them with the connection's own packer and reads the raw replies. Connecting,
-    authentication, database selection, TLS and parsing stay redis-py's. Each thread keeps one
-    connection (a sync worker has one thread) and at most one batch in flight on it.
+    authentication, database selection, TLS and parsing stay redis-py's. Each batch in flight has
+    a connection of its own from the pool, returned once its replies are read.
 
     A dropped connection (Redis restarted) is retried once on a fresh connection (a take retried
     that way may find its key already taken, which callers treat as "already used"). A timeout
@@ -178,17 +176,6 @@ class RedisCommands:
         )
         self._dropped = redis.ConnectionError
         self._failed = redis.RedisError
-        self._local = threading.local()
-
-    def _connection(self) -> Any:
-        local = self._local
-        if getattr(local, "pid", None) != os.getpid():  # new thread, or forked worker
-            local.connection = self._pool.get_connection()
-            local.pid = os.getpid()
-            local.flight = None
-        if local.flight is not None:  # finish the batch before this one shares the socket
-            local.flight.replies()
-        return local.connection
 
     def send(self, commands: Sequence[tuple[Any, ...]]) -> _Flight:
         """Write ``commands`` in one go; their replies are read by :meth:`receive`."""
@@ -200,27 +187,31 @@ class RedisCommands:
         return flight
 
     def _write(self, flight: _Flight, *, retry: bool) -> None:
-        connection = self._connection()
+        # A connection is the flight's until its replies are read, then goes back to the pool:
+        # a server that runs each request on a new thread (the demo, tests, threaded workers)
+        # would otherwise keep one connection per thread it ever ran, until the pool is empty.
+        connection: Any = self._pool.get_connection()
         try:
-            connection.send_packed_command(connection.pack_commands(flight.commands))
-        except self._dropped:
-            connection.disconnect()
-            if not retry:
-                raise
-            connection.send_packed_command(connection.pack_commands(flight.commands))
+            try:
+                connection.send_packed_command(connection.pack_commands(flight.commands))
+            except self._dropped:
+                connection.disconnect()
+                if not retry:
+                    raise
+                connection.send_packed_command(connection.pack_commands(flight.commands))
+        except BaseException:
+            self._pool.release(connection)
+            raise
         flight.connection = connection
-        self._local.flight = flight
 
     def receive(self, flight: _Flight) -> list[Any]:
         """Read the replies to ``flight`` (in order)."""
-        self._local.flight = None
         try:
             try:
                 return self._read(flight)
             except self._dropped:
                 pass
             self._write(flight, retry=False)  # once more, on a fresh connection
-            self._local.flight = None
             return self._read(flight)
         except self._failed as exc:
             raise _unavailable(exc) from exc
@@ -233,6 +224,8 @@ class RedisCommands:
             # Replies may be left unread; never reuse the connection in that state.
             connection.disconnect()
             raise
+        finally:
+            self._pool.release(connection)
 
     def execute(self, commands: Sequence[tuple[Any, ...]]) -> list[Any]:
         """Send ``commands`` in one round trip and return their raw replies, in order."""

@@ -17,10 +17,10 @@ from typing import Any, Protocol
 import requests
 from flask import Flask
 
-from ctom_lti.db import get_engine, session_scope
+from ctom_lti.db import get_engine
+from ctom_lti.lti import registrations
 from ctom_lti.lti.config_json import redirect_uris
-from ctom_lti.lti.registrations import RegistrationInput, add_platform, get_fernet
-from ctom_lti.lti.runtime import get_runtime
+from ctom_lti.lti.registrations import RegistrationInput
 from tests.lti_support import (
     TestPlatform,
     html_forms,
@@ -82,20 +82,17 @@ def _landing(launch: requests.Response) -> str:
 
 def register_platform(app: Flask, registration: Registration) -> None:
     """What `ctom-lti platform add` stores."""
-    with session_scope(app) as session:
-        add_platform(
-            session,
-            RegistrationInput(
-                issuer=registration.issuer,
-                client_id=registration.client_id,
-                auth_login_url=registration.auth_login_url,
-                auth_token_url=registration.auth_token_url,
-                key_set_url=registration.key_set_url,
-                deployment_ids=(registration.deployment_id,),
-            ),
-            get_fernet(app),
-        )
-    get_runtime(app).registry.invalidate()
+    registrations.register_platform(
+        app,
+        RegistrationInput(
+            issuer=registration.issuer,
+            client_id=registration.client_id,
+            auth_login_url=registration.auth_login_url,
+            auth_token_url=registration.auth_token_url,
+            key_set_url=registration.key_set_url,
+            deployment_ids=(registration.deployment_id,),
+        ),
+    )
     get_engine(app).dispose()
 
 

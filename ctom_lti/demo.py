@@ -164,10 +164,8 @@ def connect_tool_and_sandbox(
 
     :param canvas_token: a REST API token to store with the registration (for sync).
     """
-    from ctom_lti.db import session_scope
     from ctom_lti.lti.config_json import redirect_uris
-    from ctom_lti.lti.registrations import RegistrationInput, add_platform, get_fernet
-    from ctom_lti.lti.runtime import get_runtime
+    from ctom_lti.lti.registrations import RegistrationInput, register_platform
     from ctom_lti.sandbox.platform import create_developer_key_from_url, deploy
 
     store = sandbox.store
@@ -179,23 +177,20 @@ def connect_tool_and_sandbox(
     else:
         tool = deploy(store, key, course_id=course_id)
     deployment_id = store.deployment_id(tool)
-    with session_scope(app) as session:
-        add_platform(
-            session,
-            RegistrationInput(
-                issuer=store.issuer,
-                client_id=key.client_id,
-                auth_login_url=f"{sandbox.base_url}/api/lti/authorize_redirect",
-                auth_token_url=f"{sandbox.base_url}/login/oauth2/token",
-                key_set_url=f"{sandbox.base_url}/api/lti/security/jwks",
-                deployment_ids=(deployment_id,),
-                canvas_url=sandbox.base_url if canvas_token else None,
-                canvas_token=canvas_token,
-                name=name,
-            ),
-            get_fernet(app),
-        )
-    get_runtime(app).registry.invalidate()
+    register_platform(
+        app,
+        RegistrationInput(
+            issuer=store.issuer,
+            client_id=key.client_id,
+            auth_login_url=f"{sandbox.base_url}/api/lti/authorize_redirect",
+            auth_token_url=f"{sandbox.base_url}/login/oauth2/token",
+            key_set_url=f"{sandbox.base_url}/api/lti/security/jwks",
+            deployment_ids=(deployment_id,),
+            canvas_url=sandbox.base_url if canvas_token else None,
+            canvas_token=canvas_token,
+            name=name,
+        ),
+    )
     return SandboxInstall(key.client_id, deployment_id, tool)
 
 

@@ -13,8 +13,7 @@ from werkzeug.test import TestResponse
 
 from ctom_lti.db import session_scope
 from ctom_lti.lti.keys import ensure_current_key
-from ctom_lti.lti.registrations import RegistrationInput, add_platform, get_fernet
-from ctom_lti.lti.runtime import get_runtime
+from ctom_lti.lti.registrations import RegistrationInput, register_platform
 from ctom_lti.serving import ServerThread
 from tests.lti_support import LoginResult, TestPlatform, launch_claims, parse_login_response
 
@@ -39,20 +38,17 @@ def register(
     token_url: str | None = None,
 ) -> Registered:
     """Register ``platform`` in ``app``'s database as an admin would with the CLI."""
-    with session_scope(app) as session:
-        result = add_platform(
-            session,
-            RegistrationInput(
-                issuer=platform.issuer,
-                client_id=client_id,
-                auth_login_url=platform.auth_login_url,
-                auth_token_url=token_url or platform.token_url,
-                key_set_url=platform.jwks_url,
-                deployment_ids=deployment_ids,
-            ),
-            get_fernet(app),
-        )
-    get_runtime(app).registry.invalidate()
+    result = register_platform(
+        app,
+        RegistrationInput(
+            issuer=platform.issuer,
+            client_id=client_id,
+            auth_login_url=platform.auth_login_url,
+            auth_token_url=token_url or platform.token_url,
+            key_set_url=platform.jwks_url,
+            deployment_ids=deployment_ids,
+        ),
+    )
     return Registered(platform.issuer, client_id, deployment_ids[0], result.platform_id)
 
 

@@ -15,9 +15,8 @@ from ctom_lti.lti.keys import KeyringError, get_keyring
 from ctom_lti.lti.registrations import (
     RegistrationError,
     RegistrationInput,
-    add_platform,
-    get_fernet,
     list_platforms,
+    register_platform,
     remove_platform,
 )
 from ctom_lti.lti.runtime import get_runtime
@@ -92,11 +91,9 @@ def platform_add(
         canvas_token=token,
     )
     try:
-        with session_scope(current_app) as session:
-            result = add_platform(session, given, get_fernet(current_app))
+        result = register_platform(current_app, given)
     except RegistrationError as exc:
         raise click.ClickException(str(exc)) from exc
-    get_runtime(current_app).registry.invalidate()
     verb = "Registered" if result.created else "Updated"
     click.echo(f"{verb} platform #{result.platform_id}: {issuer} client_id={client_id}")
     if result.added_deployments:

@@ -154,6 +154,21 @@ def add_platform(session: Session, given: RegistrationInput, fernet: Fernet) -> 
     return AddResult(platform.id, created, added)
 
 
+def register_platform(app: Flask, given: RegistrationInput) -> AddResult:
+    """Register (or update) a platform in ``app``'s database, committed, and make launches see
+    it at once: what ``ctom-lti platform add`` does, and what the demo and tests do in its place.
+
+    :raises RegistrationError: when the input is invalid.
+    """
+    from ctom_lti.db import session_scope
+    from ctom_lti.lti.runtime import get_runtime
+
+    with session_scope(app) as session:
+        result = add_platform(session, given, get_fernet(app))
+    get_runtime(app).registry.invalidate()
+    return result
+
+
 def _subject(issuer: str, client_id: str) -> str:
     return f"{issuer} client_id={client_id}"
 

@@ -19,7 +19,7 @@ Rules, in order:
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Collection, Iterable
 from dataclasses import dataclass
 
 from ctom_lti.lti import claims
@@ -75,10 +75,12 @@ class RoleDecision:
     @property
     def primary(self) -> Role | None:
         """The most powerful role held, or None when the launch grants no programme role."""
-        for role in ROLE_PRECEDENCE:
-            if role in self.roles:
-                return role
-        return None
+        return primary_role(self.roles)
+
+
+def primary_role(roles: Collection[Role]) -> Role | None:
+    """The most powerful of ``roles`` (see ``ROLE_PRECEDENCE``), or None when there is none."""
+    return next((role for role in ROLE_PRECEDENCE if role in roles), None)
 
 
 def parse_canvas_membership_roles(raw: object) -> tuple[str, ...]:

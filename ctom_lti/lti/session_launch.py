@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from ctom_lti.lti.context import DeepLinkSettings
-from ctom_lti.lti.roles import ROLE_PRECEDENCE
+from ctom_lti.lti.roles import primary_role
 from ctom_lti.models import Role
 
 
@@ -42,10 +42,7 @@ class SessionLaunch:
 
     @property
     def primary_role(self) -> Role | None:
-        for role in ROLE_PRECEDENCE:
-            if role in self.roles:
-                return role
-        return None
+        return primary_role(self.roles)
 
     def has_any(self, *roles: Role) -> bool:
         return bool(self.roles.intersection(roles))

@@ -1,28 +1,17 @@
-"""The tool served on ``localhost`` beside the sandbox Canvas on ``127.0.0.1`` (two sites, so the
-tool in Canvas's iframe is third-party), and a course where a candidate can launch it."""
+"""A course where a candidate can launch the tool, served on ``localhost`` beside the sandbox
+Canvas on ``127.0.0.1`` (two sites, so the tool in Canvas's iframe is third-party; the
+``tool_server`` fixture is shared with the launch tests)."""
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from typing import Any
 
 import pytest
 from flask import Flask
 
 from ctom_lti.demo import connect_tool_and_sandbox
-from ctom_lti.lti.keys import ensure_current_key
 from ctom_lti.sandbox.server import SandboxServer
 from ctom_lti.serving import ServerThread
-
-
-@pytest.fixture
-def tool_server(app: Flask) -> Iterator[ServerThread]:
-    """The tool on ``localhost`` (a different site from the sandbox's ``127.0.0.1``)."""
-    server = ServerThread(app, host="localhost")
-    app.config["BASE_URL"] = server.base_url
-    ensure_current_key(app)
-    with server:
-        yield server
 
 
 @pytest.fixture

@@ -90,6 +90,21 @@ class SyncSetup:
         store = self.sandbox.store
         return next(c.id for c in store.courses.values() if c.sis_course_id == "CTOM-2026-C12")
 
+    def assert_course_is_desired(self, *, observers: bool = False) -> None:
+        """The Canvas course is exactly the desired one (mentor links only with ``observers``)."""
+        assert describe(self.sandbox.store, self.course_id()) == expected(
+            self.desired(), observers=observers
+        )
+
+    def assert_finished_by_next_run(self) -> None:
+        """One more sync completes the course, and a sync after that has nothing to write."""
+        report = self.run()
+        assert report.ok
+        self.assert_course_is_desired()
+        self.sandbox.log.clear()
+        self.run()
+        assert self.sandbox.log.writes() == []
+
 
 @pytest.fixture
 def setup(app: Flask, sandbox: SandboxServer, tmp_path: Path) -> Iterator[SyncSetup]:

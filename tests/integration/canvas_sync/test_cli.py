@@ -19,7 +19,7 @@ from sqlalchemy.orm import Session
 from ctom_lti.canvas_sync.models import SyncMapping, SyncRun
 from ctom_lti.cli import main
 
-from .conftest import EXAMPLE, TOOL_URL, SyncSetup, describe, expected
+from .conftest import EXAMPLE, TOOL_URL, SyncSetup
 
 COHORT = EXAMPLE.replace('# base_url = "https://ctom.example.edu"', f'base_url = "{TOOL_URL}"')
 
@@ -188,11 +188,4 @@ def test_a_killed_sync_process_is_finished_by_the_next_run(
         proc.wait()
     setup.sandbox.knobs.set(latency_ms=0.0)
     assert 60 <= len(setup.sandbox.log.writes()) < 173
-    report = setup.run()
-    assert report.ok
-    assert describe(setup.sandbox.store, setup.course_id()) == expected(
-        setup.desired(), observers=False
-    )
-    setup.sandbox.log.clear()
-    setup.run()
-    assert setup.sandbox.log.writes() == []
+    setup.assert_finished_by_next_run()

@@ -154,14 +154,7 @@ def test_a_run_that_dies_half_way_is_finished_by_the_next(
     half = describe(setup.sandbox.store, setup.course_id())
     assert half != expected(setup.desired(), observers=False)
     assert session.scalars(select(SyncRun)).one().status == "interrupted"
-    report = setup.run()
-    assert report.ok
-    assert describe(setup.sandbox.store, setup.course_id()) == expected(
-        setup.desired(), observers=False
-    )
-    setup.sandbox.log.clear()
-    setup.run()
-    assert setup.sandbox.log.writes() == []
+    setup.assert_finished_by_next_run()
 
 
 def test_twenty_percent_faults_leave_the_same_course_without_duplicates(setup: SyncSetup) -> None:
@@ -198,9 +191,7 @@ def test_an_unconfirmed_create_is_looked_for_before_it_is_made_again(setup: Sync
     assert report.ok
     recovered = [a for a in report.actions if "found after an unconfirmed create" in a.detail]
     assert {a.kind for a in recovered} == {"page", "item"}
-    assert describe(setup.sandbox.store, setup.course_id()) == expected(
-        setup.desired(), observers=False
-    )
+    setup.assert_course_is_desired()
 
 
 def test_throttling_slows_sync_down_instead_of_failing_it(setup: SyncSetup) -> None:
@@ -216,9 +207,7 @@ def test_throttling_slows_sync_down_instead_of_failing_it(setup: SyncSetup) -> N
     assert report.api.throttle_pauses > 0
     assert report.api.throttled >= 3
     assert setup.sandbox.log.count(status=403) == report.api.throttled
-    assert describe(setup.sandbox.store, setup.course_id()) == expected(
-        setup.desired(), observers=False
-    )
+    setup.assert_course_is_desired()
 
 
 def test_a_pairing_change_re_syncs_only_those_enrollments(setup: SyncSetup) -> None:

@@ -7,9 +7,7 @@ from pathlib import Path
 
 from flask import Flask
 
-from ctom_lti.db import session_scope
-from ctom_lti.lti.registrations import RegistrationInput, add_platform, get_fernet
-from ctom_lti.lti.runtime import get_runtime
+from ctom_lti.lti.registrations import RegistrationInput, register_platform
 
 EXAMPLE = resources.files("ctom_lti.canvas_sync").joinpath("cohort.example.toml").read_text("utf-8")
 SCHOOL = "https://school.instructure.com"
@@ -29,23 +27,20 @@ def register_tenant(
     canvas_token: str | None = None,
 ) -> int:
     """A registration as ``ctom-lti platform add`` makes it; its id."""
-    with session_scope(app) as session:
-        result = add_platform(
-            session,
-            RegistrationInput(
-                issuer=issuer,
-                client_id=client_id,
-                auth_login_url=auth_login_url,
-                auth_token_url=auth_token_url,
-                key_set_url=key_set_url,
-                deployment_ids=(deployment_id or f"1:{client_id}",),
-                name=name,
-                canvas_url=canvas_url,
-                canvas_token=canvas_token,
-            ),
-            get_fernet(app),
-        )
-    get_runtime(app).registry.invalidate()
+    result = register_platform(
+        app,
+        RegistrationInput(
+            issuer=issuer,
+            client_id=client_id,
+            auth_login_url=auth_login_url,
+            auth_token_url=auth_token_url,
+            key_set_url=key_set_url,
+            deployment_ids=(deployment_id or f"1:{client_id}",),
+            name=name,
+            canvas_url=canvas_url,
+            canvas_token=canvas_token,
+        ),
+    )
     return result.platform_id
 
 

@@ -129,7 +129,7 @@ def run_sequential_script(base_url: str, sis_suffix: str) -> Measured:
         warnings.simplefilter("ignore", UserWarning)  # plain-HTTP sandbox URL
         canvas = Canvas(base_url, ADMIN_TOKEN)
     calls: Counter[str] = Counter()
-    session = canvas._Canvas__requester._session  # type: ignore[attr-defined]
+    session = canvas._Canvas__requester._session
     session.hooks["response"].append(
         lambda r, *a, **k: calls.update(["read" if r.request.method == "GET" else "write"])
     )
@@ -226,7 +226,7 @@ def main() -> None:
         proc.join(timeout=10)
 
     def med(runs: list[Measured], field: str) -> float:
-        return statistics.median(getattr(r, field) for r in runs)
+        return float(statistics.median(getattr(r, field) for r in runs))
 
     sync_s, script_s = med(syncs, "seconds"), med(scripts, "seconds")
     print(

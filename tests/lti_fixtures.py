@@ -52,6 +52,13 @@ def register(
     return Registered(platform.issuer, client_id, deployment_ids[0], result.platform_id)
 
 
+def drop_cookies(client: FlaskClient) -> None:
+    """Forget every cookie the test client holds, as a browser that blocks them would."""
+    cookies = client._cookies
+    assert cookies is not None, "the test client was made without cookies"
+    cookies.clear()
+
+
 @pytest.fixture(scope="session")
 def test_platform() -> Iterator[TestPlatform]:
     platform = TestPlatform().start()

@@ -30,6 +30,8 @@ from ctom_lti.serving import ServerThread
 
 ISSUER = "https://canvas.test.example"
 LIS = "http://purl.imsglobal.org/vocab/lis/v2/"
+#: The LTI ``context.id`` of the course test launches come from (unless a test names another).
+COHORT_CONTEXT_ID = "4dde05e8ca1973bcca9bffc13e1548820eee93a3"
 
 #: Roles claims as Canvas builds them for each kind of enrollment (canvas-lti.md §4.4).
 ROLE_CLAIMS: dict[str, list[str]] = {
@@ -176,7 +178,7 @@ def launch_claims(
     deployment_id: str,
     nonce: str,
     sub: str | None = None,
-    context_id: str = "4dde05e8ca1973bcca9bffc13e1548820eee93a3",
+    context_id: str = COHORT_CONTEXT_ID,
     context_title: str = "CTO Mentor Program — Cohort 12",
     canvas_course_id: str = "1234",
     mentees: tuple[str, ...] = (),

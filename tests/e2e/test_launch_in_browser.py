@@ -18,7 +18,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from playwright.sync_api import Frame, Page
+from playwright.sync_api import Cookie, Frame, Page
 
 from ctom_lti.sandbox.server import SandboxServer
 from ctom_lti.serving import ServerThread
@@ -54,7 +54,7 @@ def _run(
     launchable: dict[str, Any],
     *,
     block_tool_site: bool,
-) -> tuple[list[dict[str, Any]], list[str]]:
+) -> tuple[list[Cookie], list[str]]:
     with chromium(tmp_path / "chromium", block_tool_site=block_tool_site) as context:
         page = first_page(context)
         frame = _open_tool(page, sandbox, launchable)

@@ -3,20 +3,10 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
 
-import pytest
 import requests
-from flask import Flask
 
 from ctom_lti.serving import ServerThread
-
-
-@pytest.fixture
-def tool_server(app: Flask) -> Iterator[ServerThread]:
-    with ServerThread(app) as server:
-        app.config["BASE_URL"] = server.base_url
-        yield server
 
 
 def test_front_page_says_the_tool_opens_from_canvas(tool_server: ServerThread) -> None:

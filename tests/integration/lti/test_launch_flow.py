@@ -12,9 +12,10 @@ from sqlalchemy import select
 from ctom_lti.db import session_scope
 from ctom_lti.lti import claims
 from ctom_lti.lti.models import MentorScope
-from ctom_lti.models import Cohort, Membership, Person
+from ctom_lti.models import Cohort, Membership, Person, Role
+from tests.factories import make_cohort_of_people, make_membership, make_person
 from tests.lti_fixtures import LaunchActions, register, stored_counts
-from tests.lti_support import TestPlatform
+from tests.lti_support import COHORT_CONTEXT_ID, TestPlatform
 
 
 def rows(app: Flask) -> dict[str, Any]:
@@ -83,13 +84,33 @@ def test_repeat_launches_are_idempotent_and_pick_up_changes(app: Flask, lti: Lau
 
 
 def test_lower_privacy_launch_keeps_known_name(app: Flask, lti: LaunchActions) -> None:
-    lti.launch("candidate", sub="sub-1")
+    with session_scope(app) as s:
+        make_person(s, lti.reg.platform_id, sub="sub-1", name="Candidate sub-")
     login = lti.login()
     body = lti.claims("candidate", login, sub="sub-1")
     for key in ("name", "given_name", "family_name", "email"):
         del body[key]
     assert lti.post_launch(lti.platform.sign(body), login.state).status_code == 302
     assert rows(app)["people"][0][1] == "Candidate sub-"
+
+
+def test_staff_home_lists_the_cohort_with_counts_by_role(
+    app: Flask, client: FlaskClient, lti: LaunchActions
+) -> None:
+    with session_scope(app) as s:
+        made = make_cohort_of_people(
+            s, lti.reg.platform_id, context_id=COHORT_CONTEXT_ID, candidates=3, mentors=2
+        )
+        make_membership(s, made.cohort, Role.CANDIDATE, status="inactive")
+        names = [p.name for people in made.people.values() for p in people]
+    page = client.get(lti.launch("instructor", sub="instr-1").headers["Location"]).get_data(
+        as_text=True
+    )
+    assert "3 candidates, 2 instructors, 2 mentors" in page
+    for name in names:
+        assert f"<td>{name}</td>" in page
+    # Someone who left the course is not listed.
+    assert page.count("<td>candidate</td>") == 3
 
 
 def test_mentor_and_candidate_see_each_other(

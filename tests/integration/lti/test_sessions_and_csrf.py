@@ -10,8 +10,8 @@ from flask import Flask
 from flask.testing import FlaskClient
 
 from ctom_lti.lti.runtime import get_runtime
-from tests.lti_fixtures import NOTHING_STORED, LaunchActions, stored_counts
-from tests.lti_support import parse_page_config
+from tests.lti_fixtures import NOTHING_STORED, LaunchActions, drop_cookies, stored_counts
+from tests.lti_support import TestPlatform, parse_page_config
 
 PROFILE = {"district": "Kern High", "job_title": "CTO", "years_in_leadership": "5", "bio": "Hi"}
 
@@ -64,8 +64,8 @@ def test_profile_form_needs_csrf_in_cookie_mode(
 
 
 def test_csrf_token_from_another_session_is_refused(
-    app: Flask, lti: LaunchActions, test_platform
-) -> None:  # type: ignore[no-untyped-def]
+    app: Flask, lti: LaunchActions, test_platform: TestPlatform
+) -> None:
     home_url = lti.launch("candidate").headers["Location"]
     mine = csrf_token(lti.client.get(home_url + "profile").get_data(as_text=True))
     other = LaunchActions(app.test_client(), test_platform, lti.reg)
@@ -83,7 +83,7 @@ def _storage_launch(lti: LaunchActions, client: FlaskClient) -> tuple[str, str]:
     assert login.status == 200  # the platform-storage page, not a plain redirect
     state_key = f"state-{login.state}"
     assert set(login.storage_items) == {state_key, f"nonce-{login.nonce}"}
-    client._cookies.clear()  # type: ignore[attr-defined]  # third-party cookies blocked
+    drop_cookies(client)  # third-party cookies blocked
     token = lti.platform.sign(lti.claims("candidate", login))
     page = lti.post_launch(token, login.state, lti_storage_target="post_message_forwarding")
     assert page.status_code == 200
@@ -143,7 +143,7 @@ def test_no_cookie_and_no_platform_storage_says_what_to_do(
     app: Flask, lti: LaunchActions, client: FlaskClient
 ) -> None:
     login = lti.login()
-    client._cookies.clear()  # type: ignore[attr-defined]
+    drop_cookies(client)
     response = lti.post_launch(lti.platform.sign(lti.claims("candidate", login)), login.state)
     page = response.get_data(as_text=True)
     assert response.status_code == 400

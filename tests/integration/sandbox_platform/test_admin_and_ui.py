@@ -243,8 +243,8 @@ def test_gradebook_grades_like_the_rest_api(world: World, api: Api) -> None:
         f"courses/{world.course.id}/assignments/{created['id']}/submissions/{world.student2.id}",
         data={"submission[posted_grade]": "pass"},
     )
-    page = teacher.get(f"/courses/{world.course.id}/gradebook").text
-    cell_html = page.split(f'id="cell-{world.student2.id}-{created["id"]}"')[1].split("</td>")[0]
+    grid = teacher.get(f"/courses/{world.course.id}/gradebook").text
+    cell_html = grid.split(f'id="cell-{world.student2.id}-{created["id"]}"')[1].split("</td>")[0]
     assert 'value="complete" selected' in cell_html
 
     # students see their own grade and no gradebook; a mentor sees their mentee's

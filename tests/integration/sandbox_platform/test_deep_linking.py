@@ -72,7 +72,7 @@ def test_link_selection_creates_module_items_that_launch_with_their_custom(
     assert settings["accept_multiple"] is True and settings["auto_create"] is False
     assert launch.login.fields["target_link_uri"] == "http://localhost:9999/lti/deeplink"
 
-    items = [
+    items: list[dict[str, Any]] = [
         {
             "type": "ltiResourceLink",
             "title": "Reflection: Security Fundamentals",

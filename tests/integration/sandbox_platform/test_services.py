@@ -201,7 +201,7 @@ def test_names_and_roles_role_filter_needs_the_full_uri(world: World) -> None:
     session = _service(world, token)
     base = f"{world.base_url}/api/lti/courses/{world.course.id}/names_and_roles"
     learners = session.get(
-        base, params={"role": f"{LIS}/membership#Learner", "limit": 1}, timeout=10
+        base, params={"role": f"{LIS}/membership#Learner", "limit": "1"}, timeout=10
     )
     assert [m["user_id"] for m in learners.json()["members"]] == [world.student.lti_id]
     next_url = learners.links["next"]["url"]

@@ -9,6 +9,7 @@ from typing import TYPE_CHECKING, Any
 from ctom_lti.sandbox.app import create_sandbox_app
 from ctom_lti.sandbox.core import Sandbox
 from ctom_lti.sandbox.knobs import Knobs, KnobSettings
+from ctom_lti.sandbox.requestlog import RequestLog
 from ctom_lti.sandbox.store import Store
 from ctom_lti.serving import ServerThread
 
@@ -77,7 +78,7 @@ class SandboxServer:
         return self.sandbox.knobs
 
     @property
-    def log(self) -> Any:
+    def log(self) -> RequestLog:
         return self.sandbox.log
 
     def token_for(self, user_id: int) -> str:

@@ -41,9 +41,8 @@ from ctom_lti.canvas_sync.planner.identity import (
     COURSE_KEY,
     MARKER,
     digest,
-    find_assignment,
-    find_group,
     find_item,
+    find_marked,
     find_module,
     find_page,
     tool_matches,
@@ -252,7 +251,7 @@ class Applier:
 
     def _look_for_group(self, action: CreateGroup, claimed: set[int]) -> Ref | None:
         groups = self.gw.list_assignment_groups(self.course_id)
-        group, _ = find_group(groups, action.key, action.group.name, None, claimed)
+        group, _ = find_marked(groups, action.key, action.group.name, None, claimed)
         return Ref(group.id) if group else None
 
     def _look_for_page(self, action: CreatePage, claimed: set[int]) -> Ref | None:
@@ -263,7 +262,7 @@ class Applier:
     def _look_for_assignment(self, action: CreateAssignment, claimed: set[int]) -> Ref | None:
         assignments = self.gw.list_assignments(self.course_id)
         name = action.assignment.name
-        found, _ = find_assignment(assignments, action.key, name, None, claimed)
+        found, _ = find_marked(assignments, action.key, name, None, claimed)
         return Ref(found.id) if found else None
 
     def _look_for_module(self, action: CreateModule, claimed: set[int]) -> Ref | None:

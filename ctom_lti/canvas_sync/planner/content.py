@@ -26,8 +26,7 @@ from ctom_lti.canvas_sync.planner.identity import (
     COURSE_KEY,
     TOOL_KEY,
     digest,
-    find_assignment,
-    find_group,
+    find_marked,
     find_page,
     tool_matches,
 )
@@ -105,7 +104,7 @@ def plan_groups(state: PlanState) -> None:
     previous: str | None = None
     for group in state.desired.groups:
         entry = state.mapping.get(group.key)
-        found, how = find_group(state.snap.groups, group.key, group.name, entry, claimed)
+        found, how = find_marked(state.snap.groups, group.key, group.name, entry, claimed)
         if found is None:
             state.add(
                 CreateGroup(
@@ -177,7 +176,7 @@ def plan_assignments(state: PlanState) -> None:
     found_for: dict[str, CanvasAssignment] = {}
     for want in state.desired.assignments:
         entry = state.mapping.get(want.key)
-        found, how = find_assignment(state.snap.assignments, want.key, want.name, entry, claimed)
+        found, how = find_marked(state.snap.assignments, want.key, want.name, entry, claimed)
         if found is None:
             continue
         claimed.add(found.id)

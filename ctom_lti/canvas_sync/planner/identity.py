@@ -122,20 +122,25 @@ def _find(
     return None, ""
 
 
-def find_group(
-    groups: Iterable[CanvasAssignmentGroup],
+#: What sync marks with its desired key: assignment groups and assignments.
+Markable = TypeVar("Markable", CanvasAssignmentGroup, CanvasAssignment)
+
+
+def find_marked(
+    objects: Iterable[Markable],
     key: str,
     name: str,
     entry: MappingEntry | None,
     claimed: set[int],
-) -> tuple[CanvasAssignmentGroup | None, str]:
+) -> tuple[Markable | None, str]:
+    """The assignment group or assignment for desired ``key``: mapped, marked, or named."""
     return _find(
-        groups,
+        objects,
         entry,
         claimed,
-        id_of=lambda g: g.id,
-        marked=lambda g: g.integration_data.get(MARKER) == key,
-        named=lambda g: g.name == name,
+        id_of=lambda o: o.id,
+        marked=lambda o: o.integration_data.get(MARKER) == key,
+        named=lambda o: o.name == name,
     )
 
 
@@ -143,23 +148,6 @@ def find_page(
     pages: Iterable[CanvasPage], title: str, entry: MappingEntry | None, claimed: set[int]
 ) -> tuple[CanvasPage | None, str]:
     return _find(pages, entry, claimed, id_of=lambda p: p.page_id, named=lambda p: p.title == title)
-
-
-def find_assignment(
-    assignments: Iterable[CanvasAssignment],
-    key: str,
-    name: str,
-    entry: MappingEntry | None,
-    claimed: set[int],
-) -> tuple[CanvasAssignment | None, str]:
-    return _find(
-        assignments,
-        entry,
-        claimed,
-        id_of=lambda a: a.id,
-        marked=lambda a: a.integration_data.get(MARKER) == key,
-        named=lambda a: a.name == name,
-    )
 
 
 def find_module(

@@ -45,7 +45,7 @@ class Course:
     def refresh(self) -> Any:
         return self.app.test_cli_runner().invoke(main, ["roster", "refresh", "--cohort", SIS])
 
-    def memberships(self, session: Session) -> dict[str, tuple[str, str]]:
+    def memberships(self, session: Session) -> dict[str | None, tuple[str, str]]:
         """Each person's (role, status) in the cohort, by name."""
         session.expire_all()
         rows = session.execute(

@@ -42,7 +42,7 @@ class Checked:
 def validate_profile(typed: Mapping[str, Any], keys: list[str]) -> Checked:
     """Post ``typed`` to the form as a browser would (``keys`` is what the form offers)."""
     assert keys == [p.key for p in load_curriculum().principles]
-    formdata = MultiDict()
+    formdata: MultiDict[str, Any] = MultiDict()
     for name, value in typed.items():
         for item in value if isinstance(value, tuple) else (value,):
             formdata.add(name, item)

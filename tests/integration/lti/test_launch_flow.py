@@ -106,7 +106,8 @@ def test_staff_home_lists_the_cohort_with_counts_by_role(
     page = client.get(lti.launch("instructor", sub="instr-1").headers["Location"]).get_data(
         as_text=True
     )
-    assert "3 candidates, 2 instructors, 2 mentors" in page
+    for count in ("3 candidates", "2 mentors", "2 instructors"):
+        assert count in page
     for name in names:
         assert f"<td>{name}</td>" in page
     # Someone who left the course is not listed.

@@ -27,7 +27,7 @@ def test_import_adds_pending_people_and_importing_again_changes_nothing(
     _imported(app, tmp_path)
     with session_scope(app) as s:
         people = s.scalar(select(func.count()).select_from(Person))
-        members = s.execute(select(Membership.role, Membership.status)).all()
+        members = [tuple(m) for m in s.execute(select(Membership.role, Membership.status))]
         audits = s.scalar(select(func.count()).select_from(AuditEvent))
     assert people == 7
     assert sorted(members).count(("mentor", "pending")) == 3

@@ -11,6 +11,7 @@ from __future__ import annotations
 from typing import Any
 
 from axe_playwright_python.sync_playwright import Axe
+from playwright.sync_api import Error as PlaywrightError
 from playwright.sync_api import Frame, Page
 
 _AXE = Axe()
@@ -19,7 +20,15 @@ _AXE = Axe()
 def axe_violations(target: Page | Frame) -> list[dict[str, Any]]:
     """axe-core's violations for the document shown in ``target`` (all rules axe runs by
     default: WCAG 2.x A and AA, and best practices)."""
-    results = _AXE.run(target)
+    target.wait_for_load_state("load")
+    try:
+        results = _AXE.run(target)
+    except PlaywrightError as exc:
+        # A page that was still being replaced (a click's navigation) is checked once it is in.
+        if "context was destroyed" not in str(exc):
+            raise
+        target.wait_for_load_state("load")
+        results = _AXE.run(target)
     violations: list[dict[str, Any]] = results.response["violations"]
     return violations
 

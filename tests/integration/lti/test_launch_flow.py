@@ -119,7 +119,9 @@ def test_mentor_and_candidate_see_each_other(
 ) -> None:
     candidate = LaunchActions(app.test_client(), test_platform, lti.reg)
     home_url = candidate.launch("candidate", sub="cand-1").headers["Location"]
-    assert "Your mentor appears here" in candidate.client.get(home_url).get_data(as_text=True)
+    unpaired = candidate.client.get(home_url).get_data(as_text=True)
+    assert "The programme has not paired you yet" in unpaired
+    assert "Your mentor appears here" not in unpaired
 
     mentor = lti.launch("mentor", sub="ment-1", mentees=("cand-1", "cand-unlaunched"))
     page = lti.client.get(mentor.headers["Location"]).get_data(as_text=True)

@@ -48,6 +48,7 @@ def test_admin_imports_proposes_accepts_and_sees_the_board(
     board = client.get(base).get_data(as_text=True)
     assert "4 proposals waiting for a decision" in board
     assert "+20 expertise: covers 2 of 2 growth areas: fiscal-management, infrastructure" in board
+    assert "+-" not in board  # a load penalty reads "-4 load", not "+-4 load"
 
     assert client.post(base + "/accept-all", data={"csrf_token": token}).status_code == 302
     board = client.get(base).get_data(as_text=True)

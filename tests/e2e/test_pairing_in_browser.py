@@ -102,6 +102,9 @@ def test_admin_pairs_and_pushes_then_a_mentor_sees_only_their_mentee(
         frame.get_by_role("link", name="Mentors and eligibility").click()
         frame.get_by_role("heading", name="Mentors and eligibility").wait_for()
         assert_accessible(frame, "mentors")
+        frame.get_by_role("button", name="Mark evidence verified: Ruth Castellanos").click()
+        frame.get_by_text("Evidence of 5 qualifications marked verified.").wait_for()
+        assert "Evidence verified by" in frame.locator("main").inner_text()
         frame.get_by_role("link", name="History").click()
         frame.get_by_role("heading", name="Pairing history").wait_for()
         assert_accessible(frame, "history")
@@ -123,3 +126,19 @@ def test_admin_pairs_and_pushes_then_a_mentor_sees_only_their_mentee(
         assert "Alicia Moreno" in mentees
         assert "Brian Okafor" not in frame.locator("main").inner_text()
         assert_accessible(frame, "a mentor's mentees")
+
+        # The mentor fills in their own pairing profile and sees what eligibility makes of it.
+        frame.get_by_role("link", name="Your pairing profile").click()
+        frame.get_by_role("heading", name="Your pairing profile").wait_for()
+        assert frame.get_by_label(
+            "School district, county office or organisation"
+        ).input_value() == ("Fresno Unified")
+        frame.get_by_label("Position").fill("Chief Technology Officer")
+        frame.get_by_label("How many candidates you can mentor").fill("2")
+        frame.get_by_label("Availability").fill("Tuesday afternoons, by video")
+        frame.get_by_label("Evidence: Able to supervise work-study").fill("Supervised 3 interns")
+        frame.get_by_role("button", name="Save pairing profile").click()
+        frame.get_by_text("The pairing profile is saved.").wait_for()
+        assert frame.get_by_role("heading", name="Eligible to mentor").is_visible()
+        assert frame.get_by_label("Availability").input_value() == "Tuesday afternoons, by video"
+        assert_accessible(frame, "a mentor's pairing profile")

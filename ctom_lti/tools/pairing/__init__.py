@@ -4,11 +4,13 @@ pairings pushed to Canvas as observer links."""
 from ctom_lti.features import Feature, HomeCards, Page
 from ctom_lti.links import PAIRING
 from ctom_lti.models import Role
-from ctom_lti.tools.pairing import models
+from ctom_lti.tools.pairing import models, profile_views
 from ctom_lti.tools.pairing.board import CARD_FACTS, card_rule
 from ctom_lti.tools.pairing.cli import pairing_group
 from ctom_lti.tools.pairing.views import bp
 
+# Its routes join the pairing blueprint.
+_ = profile_views
 STAFF = frozenset({Role.INSTRUCTOR, Role.ADMIN})
 PARTICIPANTS = frozenset({Role.CANDIDATE, Role.MENTOR, Role.INSTRUCTOR, Role.ADMIN})
 
@@ -27,6 +29,27 @@ feature = Feature(
             "Import mentors and candidates",
             "pairing.import_form",
             STAFF,
+            linkable=False,
+        ),
+        Page(
+            "pairing-profile",
+            "Your pairing profile",
+            "pairing.own_profile",
+            frozenset({Role.MENTOR, Role.CANDIDATE}),
+            linkable=False,
+        ),
+        Page(
+            "pairing-profile-edit",
+            "Edit a pairing profile",
+            "pairing.edit_profile",
+            STAFF,
+            linkable=False,
+        ),
+        Page(
+            "pairing-verify",
+            "Mark evidence verified",
+            "pairing.verify",
+            frozenset({Role.ADMIN}),
             linkable=False,
         ),
     ),

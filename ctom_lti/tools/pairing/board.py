@@ -269,6 +269,9 @@ CARD_FACTS: dict[str, Any] = {
 }
 
 
+PROFILE_ENDPOINT = "pairing.own_profile"
+
+
 def card_rule(viewer: Viewer, facts: Mapping[str, Any]) -> Sequence[Card]:
     """Pairing on the home page: a candidate's mentor, a mentor's mentees, staff's board."""
     if viewer.roles & STAFF:
@@ -290,6 +293,14 @@ def card_rule(viewer: Viewer, facts: Mapping[str, Any]) -> Sequence[Card]:
                 "Your mentees",
                 mentees or "You have no mentees yet; the programme pairs you.",
                 INDEX_ENDPOINT,
+            )
+        )
+    if viewer.roles & {Role.MENTOR, Role.CANDIDATE}:
+        cards.append(
+            Card(
+                "Your pairing profile",
+                "What the programme matches on: region, experience, and more.",
+                PROFILE_ENDPOINT,
             )
         )
     if Role.CANDIDATE in viewer.roles:

@@ -18,6 +18,7 @@ from ctom_lti.tools.pairing import service
 from ctom_lti.tools.pairing.adoption import adopt_launched
 from ctom_lti.tools.pairing.forms import MAX_UPLOAD, EndForm, HandPairForm, ImportForm, VersionForm
 from ctom_lti.tools.pairing.importing import import_people
+from ctom_lti.tools.pairing.profiles import verifications
 from ctom_lti.tools.pairing.push import register_pairing_source
 from ctom_lti.tools.pairing.rows import COLUMNS
 from ctom_lti.tools.pairing.rules import REGION_LABELS
@@ -223,10 +224,13 @@ def push(launch: SessionLaunch, cohort_id: int) -> tuple[str, int]:
 @bp.get("/c/<int:cohort_id>/pairing/mentors")
 @launch_required(*STAFF)
 def mentors(launch: SessionLaunch, cohort_id: int) -> str:
+    rows = boards.mentor_rows(get_session(), cohort_id)
     return render_template(
         "pairing/mentors.html",
         cohort_id=cohort_id,
-        mentors=boards.mentor_rows(get_session(), cohort_id),
+        mentors=rows,
+        verified=verifications(get_session(), [m.person.id for m in rows]),
+        is_admin=launch.has_any(Role.ADMIN),
         principles={p.key: p.name for p in load_curriculum().principles},
         regions=REGION_LABELS,
     )

@@ -192,3 +192,103 @@ def test_home_cards_name_the_pairing(
         assert "Candidate cand (candid01@example.edu)" in home or "Candidate cand" in home
     if not_shown:
         assert not_shown not in home
+
+
+def _person_id(app: Flask, who: str) -> int:
+    with session_scope(app) as s:
+        return s.scalars(select(Person.id).where(Person.sub == SUBS[who])).one()
+
+
+@pytest.mark.parametrize(
+    ("who", "path", "expected"),
+    [
+        # Their own pairing profile: mentors and candidates; staff edit others' instead.
+        ("mentor", "/profile", 200),
+        ("candidate", "/profile", 200),
+        ("instructor", "/profile", 403),
+        ("admin", "/profile", 403),
+        # Someone else's pairing profile: only the cohort's staff.
+        ("mentor", "/people/{mentor2}/profile", 403),
+        ("mentor", "/people/{candidate}/profile", 403),
+        ("candidate", "/people/{mentor}/profile", 403),
+        ("candidate", "/people/{candidate2}/profile", 403),
+        ("instructor", "/people/{mentor}/profile", 200),
+        ("instructor", "/people/{candidate}/profile", 200),
+        ("admin", "/people/{mentor2}/profile", 200),
+        ("admin", "/people/{candidate2}/profile", 200),
+        # Someone with no mentor or candidate place in the cohort has no pairing profile.
+        ("admin", "/people/{instructor}/profile", 404),
+    ],
+)
+def test_pairing_profile_pages_by_role(
+    app: Flask, lti: LaunchActions, client: FlaskClient, cohort_a: int, *, who: str, path: str,
+    expected: int,
+) -> None:  # fmt: skip
+    ids = {w: _person_id(app, w) for w in SUBS}
+    _launch(lti, who)
+    response = client.get(f"/c/{cohort_a}/pairing" + path.format(**ids))
+    assert response.status_code == expected
+    if expected == 200:
+        assert "pairing profile" in response.get_data(as_text=True)
+
+
+@pytest.mark.parametrize(
+    ("who", "path"),
+    [
+        ("mentor", "/people/{mentor2}/profile"),
+        ("candidate", "/people/{mentor}/profile"),
+        ("mentor", "/mentors/{mentor}/verify"),
+        ("candidate", "/mentors/{mentor}/verify"),
+        ("instructor", "/mentors/{mentor}/verify"),
+    ],
+)
+def test_participants_cannot_edit_others_or_verify(
+    app: Flask, lti: LaunchActions, client: FlaskClient, cohort_a: int, *, who: str, path: str
+) -> None:
+    ids = {w: _person_id(app, w) for w in SUBS}
+    _launch(lti, who)
+    token = _csrf(client, f"/c/{cohort_a}/profile")
+    response = client.post(
+        f"/c/{cohort_a}/pairing" + path.format(**ids),
+        data={"csrf_token": token, "organisation": "Taken over", "years": "3", "version": "0"},
+    )
+    assert response.status_code == 403
+    with session_scope(app) as s:
+        assert (
+            s.scalars(
+                select(Qualification.verified_at).where(Qualification.verified_at.is_not(None))
+            ).first()
+            is None
+        )
+        assert (
+            s.scalars(select(MentorProfile.version).where(MentorProfile.version > 1)).first()
+            is None
+        )
+
+
+@pytest.mark.parametrize("action", ["/people/{mentor}/profile", "/mentors/{mentor}/verify"])
+def test_staff_of_another_cohort_or_tenant_cannot_edit_or_verify(
+    app: Flask,
+    client: FlaskClient,
+    lti: LaunchActions,
+    test_platform: TestPlatform,
+    cohort_a: int,
+    *,
+    registered: Registered,
+    action: str,
+) -> None:
+    path = f"/c/{cohort_a}/pairing" + action.format(mentor=_person_id(app, "mentor"))
+    _launch(lti, "instructor", context_id=CONTEXT_B)
+    assert client.get(path).status_code in {403, 405}
+    other = register(app, test_platform, client_id="20000000000002", deployment_ids=("9:other",))
+    LaunchActions(client, test_platform, other).launch("admin", context_id=CONTEXT_A)
+    assert client.get(path).status_code in {403, 405}
+    token = _csrf(client, f"/c/{cohort_a}/profile")
+    assert client.post(path, data={"csrf_token": token}).status_code in {400, 403}
+    with session_scope(app) as s:
+        assert (
+            s.scalars(
+                select(Qualification.verified_at).where(Qualification.verified_at.is_not(None))
+            ).first()
+            is None
+        )

@@ -100,7 +100,9 @@ def _edit(launch: SessionLaunch, cohort_id: int, person_id: int) -> tuple[str, i
     if isinstance(form, MentorProfileForm):
         done = profiles.save_mentor(db, person_id, mentor_values(form), form.expected)
     else:
-        done = profiles.save_candidate(db, person_id, candidate_values(form), form.expected)
+        done = profiles.save_candidate(
+            db, cohort_id, person_id, candidate_values(form), form.expected
+        )
     if not done:
         db.rollback()
         stored = profiles.form_data(db, kind, person_id)

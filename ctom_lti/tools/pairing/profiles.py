@@ -177,9 +177,19 @@ def save_mentor(
 
 
 def save_candidate(
-    session: Session, person_id: int, values: CandidateValues, expected: tuple[int, int]
+    session: Session,
+    cohort_id: int,
+    person_id: int,
+    values: CandidateValues,
+    expected: tuple[int, int],
 ) -> bool:
-    """Save a candidate's profile; False (the caller rolls back) when someone saved first."""
+    """Save a candidate's profile; False (the caller rolls back) when someone saved first.
+
+    Preferred mentors and conflicts are kept only when they are the cohort's mentors and people.
+    """
+    offered = choices(session, cohort_id, person_id)
+    mentors = {int(value) for value, _ in offered["mentors"]}
+    people = {int(value) for value, _ in offered["people"]}
     base_ok = _save_base(
         session,
         person_id,
@@ -195,8 +205,8 @@ def save_candidate(
             "region": values.region,
             "nominated": values.nominated,
             "growth_areas": list(values.growth_areas),
-            "preferred_mentor_ids": list(values.preferred_mentor_ids),
-            "conflict_ids": [i for i in values.conflict_ids if i != person_id],
+            "preferred_mentor_ids": [i for i in values.preferred_mentor_ids if i in mentors],
+            "conflict_ids": [i for i in values.conflict_ids if i in people],
         },
     )
     return base_ok and row_ok

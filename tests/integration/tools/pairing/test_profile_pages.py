@@ -156,7 +156,8 @@ def test_a_candidate_names_growth_areas_preferences_and_conflicts(
             "nominated": "y",
             "growth_areas": [key],
             "preferred_mentors": [str(mentor)],
-            "conflicts": [str(mentor2)],
+            # Someone who is not in the cohort is not kept.
+            "conflicts": [str(mentor2), "99999"],
         },
     )
     assert response.status_code == 302

@@ -212,6 +212,23 @@ def _build_course(app: Flask, sandbox: SandboxServer, tool_base_url: str, say: S
     return report
 
 
+def _seed_features(app: Flask, sandbox: SandboxServer, *, populate: bool, say: Say) -> None:
+    """Let each feature seed what it shows in the demo, in the registry's order."""
+    from ctom_lti.features import DemoSeedContext, registry_of
+
+    context = DemoSeedContext(
+        app=app,
+        sandbox=sandbox,
+        cohort_file=Path(app.instance_path) / "demo-cohort.toml",
+        admin_token=DEMO_ADMIN_TOKEN,
+        populate=populate,
+        say=say,
+    )
+    for feature in registry_of(app).features:
+        if feature.demo_seed is not None:
+            feature.demo_seed(context)
+
+
 def start_demo(
     *,
     instance_path: str | None = None,
@@ -254,16 +271,7 @@ def start_demo(
         )
         report = _build_course(app, sandbox, tool.base_url, say) if sync else None
         if sync:
-            from ctom_lti.tools.pairing.demo_seed import seed_demo_pairing
-
-            seed_demo_pairing(
-                app,
-                sandbox,
-                Path(app.instance_path) / "demo-cohort.toml",
-                DEMO_ADMIN_TOKEN,
-                pair=pair,
-                say=say,
-            )
+            _seed_features(app, sandbox, populate=pair, say=say)
     except BaseException:
         tool.stop()
         sandbox.stop()

@@ -10,13 +10,16 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
+from datetime import date
 from functools import cached_property
+from pathlib import Path
 from types import ModuleType
-from typing import Any, Protocol
+from typing import Any, Literal, Protocol
 
 import click
 from flask import Blueprint, Flask
 from sqlalchemy import BindParameter, ColumnElement, Integer, bindparam
+from sqlalchemy.orm import Session
 
 from ctom_lti.config import Setting
 from ctom_lti.links import PROGRAMME_PAGES, LinkablePage
@@ -107,6 +110,50 @@ class HomeCards:
 
 
 @dataclass(frozen=True)
+class DemoSeedContext:
+    """What ``ctom-lti demo`` hands each feature's seeder, once the course is built and synced.
+
+    The sandbox is typed loosely because the registry sits below it in the layers; a seeder
+    knows it is given a ``ctom_lti.sandbox.server.SandboxServer``.
+    """
+
+    app: Flask
+    sandbox: Any
+    #: The cohort file the demo course was synced from.
+    cohort_file: Path
+    #: The sandbox's admin API token (what an admin would paste into a registration).
+    admin_token: str
+    #: False under ``demo --empty``: seed profiles and settings, but no pairs or records.
+    populate: bool
+    say: Callable[[str], None]
+
+
+@dataclass(frozen=True)
+class CompletionFact:
+    """One piece of a feature's evidence toward a candidate's programme completion.
+
+    Features hand these to the completion check through :attr:`Feature.completion_facts`, so the
+    check never imports a feature; its pure rules decide what the facts mean.
+    """
+
+    #: Which duty it evidences, stable across runs: ``report:2026-09``,
+    #: ``reflection:security-fundamentals``.
+    key: str
+    state: Literal["done", "returned", "in_progress", "missing"]
+    #: When it is (or was) due; None when it has no due date.
+    due: date | None
+    #: Words for the person, e.g. "September 2026 report returned for revision on 3 October".
+    detail: str
+
+
+#: A feature's completion evidence for a cohort as of a day: facts by candidate person id.
+CompletionFacts = Callable[[Session, int, date], Mapping[int, tuple[CompletionFact, ...]]]
+
+#: Seeds one feature's demo data; seeders run in the registry's order.
+DemoSeeder = Callable[[DemoSeedContext], None]
+
+
+@dataclass(frozen=True)
 class Feature:
     """What one feature package brings to the application."""
 
@@ -121,6 +168,10 @@ class Feature:
     #: The feature's settings with their defaults, read with the app's own by the one loader
     #: (``ctom_lti.config``) from ``CTOM_<NAME>``; name them after the feature.
     settings: tuple[Setting, ...] = ()
+    #: What the feature shows in ``ctom-lti demo`` (see :class:`DemoSeedContext`).
+    demo_seed: DemoSeeder | None = None
+    #: The feature's evidence for the programme-completion check (see :class:`CompletionFact`).
+    completion_facts: CompletionFacts | None = None
 
 
 @dataclass(frozen=True)

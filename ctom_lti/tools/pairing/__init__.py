@@ -7,6 +7,7 @@ from ctom_lti.models import Role
 from ctom_lti.tools.pairing import models, profile_views
 from ctom_lti.tools.pairing.board import CARD_FACTS, card_rule
 from ctom_lti.tools.pairing.cli import pairing_group
+from ctom_lti.tools.pairing.demo_seed import seed_demo
 from ctom_lti.tools.pairing.views import bp
 
 # Its routes join the pairing blueprint.
@@ -56,4 +57,5 @@ feature = Feature(
     cards=HomeCards(card_rule, CARD_FACTS),
     models=models,
     commands=(pairing_group,),
+    demo_seed=seed_demo,
 )

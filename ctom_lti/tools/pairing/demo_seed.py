@@ -24,6 +24,7 @@ from ctom_lti.cohorts.records import link_canvas_course, record_cohort
 from ctom_lti.cohorts.tenancy import registration_for
 from ctom_lti.curriculum import load_curriculum
 from ctom_lti.db import session_scope
+from ctom_lti.features import DemoSeedContext
 from ctom_lti.models import Membership, Person
 from ctom_lti.tools.pairing.importing import import_people
 from ctom_lti.tools.pairing.push import push_pairings
@@ -167,3 +168,15 @@ def seed_demo_pairing(
         gateway = make_canvas_gateway(sandbox.base_url, canvas_token)
         pushed = push_pairings(session, row, gateway, tool_base_url=str(app.config["BASE_URL"]))
         say(f"Pushed to the sandbox: {pushed.summary}")
+
+
+def seed_demo(context: DemoSeedContext) -> None:
+    """The pairing feature's part of ``ctom-lti demo``."""
+    seed_demo_pairing(
+        context.app,
+        context.sandbox,
+        context.cohort_file,
+        context.admin_token,
+        pair=context.populate,
+        say=context.say,
+    )

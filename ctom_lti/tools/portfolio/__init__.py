@@ -1,0 +1,1 @@
+"""Portfolio reflections: a candidate's artifacts and reflections per principle, and exports."""

@@ -42,6 +42,19 @@ class CanvasCourse:
 
 
 @dataclass(frozen=True)
+class CanvasConversation:
+    """A Canvas Inbox conversation as its sender sees it."""
+
+    #: Canvas conversation id.
+    id: int
+    subject: str
+    #: ``course_<Canvas course id>`` when sent in a course's context
+    context_code: str | None
+    #: Canvas user ids of everyone in it, the sender included
+    participant_ids: tuple[int, ...] = ()
+
+
+@dataclass(frozen=True)
 class CanvasModuleItem:
     #: Canvas module item (content tag) id.
     id: int

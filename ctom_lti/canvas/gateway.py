@@ -7,8 +7,8 @@ endpoint it calls in a ``:calls:`` line. Lists are read whole inside the retry (
 returning half a list.
 
 The plumbing every call shares is in :mod:`.base`, the calls for course content in
-:mod:`.content`; conversions to our types in :mod:`.convert` and :mod:`.params`, error
-translation in :mod:`.translate`.
+:mod:`.content`, Inbox messages in :mod:`.inbox`; conversions to our types in :mod:`.convert`
+and :mod:`.params`, error translation in :mod:`.translate`.
 """
 
 from __future__ import annotations
@@ -37,6 +37,7 @@ from ctom_lti.canvas.dto import (
     GradebookEntry,
 )
 from ctom_lti.canvas.errors import CanvasNotFound
+from ctom_lti.canvas.inbox import InboxCalls
 from ctom_lti.canvas.params import course_params
 
 #: Enrollment states that still mean "in the course" (an unpublished course's students are
@@ -44,7 +45,7 @@ from ctom_lti.canvas.params import course_params
 LIVE_ENROLLMENT_STATES = ("active", "invited", "creation_pending", "inactive")
 
 
-class CanvasGateway(CourseContentCalls):
+class CanvasGateway(CourseContentCalls, InboxCalls):
     """Canvas REST calls the tool makes, in our types; safe to share between threads.
 
     :param canvas: a canvasapi client whose ``requests`` session has the

@@ -34,6 +34,11 @@ def _canvas_message(raw: str) -> str:
     except ValueError:
         return raw.strip()[:300]
     parts: list[str] = []
+    if isinstance(body, list):
+        # The Conversations API's ``[{"attribute": …, "message": …}]``
+        for e in body:
+            if isinstance(e, dict):
+                parts.append(": ".join(str(e[k]) for k in ("attribute", "message") if e.get(k)))
     if isinstance(body, dict):
         errors = body.get("errors", body.get("message", body.get("error")))
         if isinstance(errors, str):

@@ -27,6 +27,7 @@ _RESOURCE_MODULES = (
     "progress",
     "groups",
     "external_tools",
+    "conversations",
 )
 
 _ANY_METHOD = ["GET", "POST", "PUT", "PATCH", "DELETE"]

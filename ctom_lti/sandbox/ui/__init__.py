@@ -10,7 +10,7 @@ from flask import Flask
 
 def init_app(app: Flask) -> None:
     """Register the UI's pages on the sandbox app."""
-    from ctom_lti.sandbox.ui import admin, courses, debug, gradebook, people  # noqa: F401
+    from ctom_lti.sandbox.ui import admin, courses, debug, gradebook, inbox, people  # noqa: F401
     from ctom_lti.sandbox.ui.blueprint import bp
 
     app.register_blueprint(bp)

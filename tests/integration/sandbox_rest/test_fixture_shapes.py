@@ -28,6 +28,8 @@ KNOWN_FIXTURE_ONLY = {
     ("assignment.json", "list_assignment_groups"): {"course_id"},
     ("submission.json", "get_by_id_course"): {"html_url"},
     ("course.json", "create_group_category"): {"account_id", "progress"},
+    # canvasapi's fixture echoes the request's parameters; Canvas answers with conversations
+    ("conversation.json", "create_conversation"): {"recipients", "body"},
 }
 
 
@@ -61,7 +63,18 @@ def responses(sandbox: SandboxServer, api: Api) -> dict[tuple[str, str], dict[st
         f"courses/{cid}/assignments/{a['id']}/submissions/update_grades",
         data={f"grade_data[{student.id}][posted_grade]": "1"},
     ).json()
+    [conversation] = api.post(
+        "conversations",
+        data={"recipients[]": str(student.id), "subject": "S", "body": "B", "force_new": "1"},
+    ).json()
+    sandbox.store.issue_token(student.id, "student-token")
+    as_student = api.as_user("student-token")
     return {
+        ("conversation.json", "create_conversation"): conversation,
+        ("conversation.json", "get_conversations"): as_student.get("conversations").json()[0],
+        ("conversation.json", "get_by_id"): as_student.get(
+            f"conversations/{conversation['id']}"
+        ).json(),
         ("course.json", "get_by_id"): c,
         ("account.json", "get_by_sis_id"): api.get("accounts/self").json(),
         ("course.json", "create_module"): m,

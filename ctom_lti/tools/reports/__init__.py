@@ -1,0 +1,24 @@
+"""Monthly mentor progress reports: due every programme month for each pairing, written by the
+mentor, reviewed by an instructor, shared in part with the candidate."""
+
+from ctom_lti.config import Setting
+from ctom_lti.features import Feature, Page
+from ctom_lti.links import REPORTS
+from ctom_lti.models import Role
+from ctom_lti.tools.reports import models
+from ctom_lti.tools.reports.schedule import DEFAULT_DUE_DAY
+from ctom_lti.tools.reports.views import bp
+
+PARTICIPANTS = frozenset({Role.CANDIDATE, Role.MENTOR, Role.INSTRUCTOR, Role.ADMIN})
+
+feature = Feature(
+    name="reports",
+    blueprint=bp,
+    pages=(
+        # Mentors see their mentees by month; candidates their shared reports; staff what waits
+        # for review.
+        Page(REPORTS, "Monthly mentor reports", "reports.index", PARTICIPANTS, nav_label="Reports"),
+    ),
+    models=models,
+    settings=(Setting("REPORTS_DUE_DAY", DEFAULT_DUE_DAY, int),),
+)

@@ -5,10 +5,12 @@ from ctom_lti.config import Setting
 from ctom_lti.features import Feature, Page
 from ctom_lti.links import REPORTS
 from ctom_lti.models import Role
-from ctom_lti.tools.reports import models
+from ctom_lti.tools.reports import models, report_views
 from ctom_lti.tools.reports.schedule import DEFAULT_DUE_DAY
 from ctom_lti.tools.reports.views import bp
 
+# Its routes join the reports blueprint.
+_ = report_views
 PARTICIPANTS = frozenset({Role.CANDIDATE, Role.MENTOR, Role.INSTRUCTOR, Role.ADMIN})
 
 feature = Feature(

@@ -82,6 +82,9 @@ class ProgressReport(Model):
     #: The instructor's comment when acknowledging or returning it.
     review_comment: Mapped[str] = mapped_column(Text, default="")
 
+    # Every flush checks the version it loaded, so a change racing another fails, not overwrites.
+    __mapper_args__ = {"version_id_col": version}  # noqa: RUF012
+
     def __repr__(self) -> str:
         return f"<ProgressReport {self.id} pairing={self.pairing_id} {self.month} {self.status}>"
 

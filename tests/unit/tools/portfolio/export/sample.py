@@ -37,7 +37,7 @@ def jpeg(width: int = 1600, height: int = 1200, colour: str = "teal") -> bytes:
 def sample_document() -> PortfolioDocument:
     """Reflections in every status for the first principles (one hostile), and artifacts: a
     hostile-named image, a PNG, an HTML file, an SVG with script, a link and a ``javascript:``
-    link, a Canvas submission."""
+    link, a Canvas submission, a "JPEG" that is not one."""
     curriculum = load_curriculum()
     keys = [p.key for p in curriculum.principles]
     when = datetime(2026, 11, 20, 15, 30, tzinfo=UTC)
@@ -109,6 +109,15 @@ def sample_document() -> PortfolioDocument:
             principle_keys=(keys[3],),
             url="https://canvas.example.edu/courses/1/assignments/2/submissions/3",
             session_title="Session 2",
+        ),
+        ArtifactEntry(
+            key="8",
+            title="Scan that is not really a JPEG",
+            kind=ArtifactKind.FILE,
+            principle_keys=(keys[1],),
+            media_type="image/jpeg",
+            file_name="scan.jpg",
+            open_file=bytes_opener(b"\xff\xd8 not a jpeg at all"),
         ),
     ]
     return build_document(

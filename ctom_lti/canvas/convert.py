@@ -217,4 +217,7 @@ def gradebook_entries_from(group: Any) -> Iterable[GradebookEntry]:
             sis_user_id=sis_user_id,
             graded_at=_dt(_get(sub, "graded_at")),
             submitted_at=_dt(_get(sub, "submitted_at")),
+            late=bool(_get(sub, "late", False)),
+            missing=bool(_get(sub, "missing", False)),
+            due_at=_dt(_get(sub, "cached_due_date")),
         )

@@ -180,6 +180,11 @@ class GradebookEntry:
     sis_user_id: str | None = None
     graded_at: datetime | None = None
     submitted_at: datetime | None = None
+    #: Canvas's own flags: past due when handed in (or marked late), past due with nothing in
+    late: bool = False
+    missing: bool = False
+    #: the due date Canvas applies to this student (overrides included)
+    due_at: datetime | None = None
 
 
 # --- writes ------------------------------------------------------------------------------------

@@ -50,6 +50,7 @@ def settings_json(config: CohortConfig) -> dict[str, Any]:
         "tool_base_url": config.tool_base_url,
         "tool_client_id": config.tool_client_id,
         "options": options,
+        **{name: dict(table) for name, table in config.feature_settings.items()},
     }
 
 

@@ -27,7 +27,17 @@ from ctom_lti.cohorts.programme_sections import parse_pairings, parse_principle_
 from ctom_lti.cohorts.tomlsource import InputFileError, PathPart, TomlSource
 from ctom_lti.curriculum.loader import Curriculum
 
-_TOP_LEVEL = {"cohort", "tool", "options", "sessions", "principle_sessions", "pairings"}
+#: Tables a feature reads for itself (``[completion]``): kept as written, checked by the feature.
+FEATURE_TABLES = ("completion",)
+_TOP_LEVEL = {
+    "cohort",
+    "tool",
+    "options",
+    "sessions",
+    "principle_sessions",
+    "pairings",
+    *FEATURE_TABLES,
+}
 _COHORT_KEYS = {
     "canvas_url",
     "name",
@@ -123,6 +133,10 @@ def parse_cohort(
         check, data.get("principle_sessions", {}), curriculum, len(curriculum.sessions)
     )
     pairings = parse_pairings(check, data.get("pairings", []))
+    feature_tables = {name: data[name] for name in FEATURE_TABLES if name in data}
+    for name, table in feature_tables.items():
+        if not isinstance(table, dict):
+            check.add((name,), f"[{name}] must be a table")
 
     if check.problems:
         raise InputFileError(source.filename, check.problems)
@@ -145,6 +159,7 @@ def parse_cohort(
         tool_client_id=tool_client_id,
         options=options,
         source=path,
+        feature_settings=feature_tables,
     )
 
 

@@ -13,6 +13,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import date, time, timedelta
 from pathlib import Path
+from typing import Any
 
 #: Canvas SIS ids go into URL paths unescaped by canvasapi (canvas-rest.md §2), and Rails would
 #: read a dot as a format suffix, so sync accepts only these characters.
@@ -92,6 +93,8 @@ class CohortConfig:
     canvas_url: str | None = None
     #: where the file was read from (to find a relative ``options.spec``)
     source: Path | None = None
+    #: features' own tables (``[completion]``) as written; each feature checks its own
+    feature_settings: Mapping[str, Mapping[str, Any]] = field(default_factory=dict, hash=False)
 
     def session(self, number: int) -> SessionPlan:
         return self.sessions[number - 1]

@@ -22,9 +22,7 @@ feature = Feature(
             frozenset({Role.CANDIDATE, *STAFF}),
             nav_label="Completion",
         ),
-        Page(
-            "completion-export", "Completion CSV", "completion.export", STAFF, linkable=False
-        ),
+        Page("completion-export", "Completion CSV", "completion.export", STAFF, linkable=False),
         Page(
             "completion-candidate",
             "A candidate's completion",

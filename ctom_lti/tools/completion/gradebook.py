@@ -139,7 +139,5 @@ def read_gradebook(
         if entry.assignment_id in chosen:
             key = chosen[entry.assignment_id].key
             cells.setdefault(entry.user_id, {})[key] = cell_of(entry)
-    ordered = sorted(
-        chosen.values(), key=lambda a: (a.group_key, a.due or datetime.max.date(), a.key)
-    )
-    return Gradebook(tuple(ordered), cells)
+    # Canvas lists assignments in gradebook order (group, then position): the checklist's order.
+    return Gradebook(tuple(chosen.values()), cells, by_sis)

@@ -26,15 +26,10 @@ from ctom_lti.tools.completion.gradebook import Gradebook, read_gradebook
 from ctom_lti.tools.completion.models import CompletionOverride
 from ctom_lti.tools.completion.results import CandidateResult
 from ctom_lti.tools.completion.rules import evaluate
-from ctom_lti.tools.completion.settings import CompletionSettings, SettingsError, settings_from
+from ctom_lti.tools.completion.settings import CompletionSettings, settings_from
 
 #: Opens the Canvas gateway of a cohort (raises a ``CtomError`` when it cannot).
 OpenGateway = Callable[[Cohort], CanvasGateway]
-
-
-class CompletionSettingsInvalid(CtomError):
-    status = 422
-    title = "The cohort's completion settings are wrong"
 
 
 @dataclass(frozen=True)
@@ -53,14 +48,7 @@ class CohortCheck:
 
 def cohort_settings(cohort: Cohort) -> CompletionSettings:
     """The cohort file's ``[completion]`` table, as recorded on the cohort."""
-    try:
-        return settings_from((cohort.settings or {}).get("completion"))
-    except SettingsError as exc:
-        raise CompletionSettingsInvalid(
-            "; ".join(exc.problems),
-            hint="Fix the [completion] table in the cohort file and import it again "
-            "(ctom-lti cohort import FILE).",
-        ) from None
+    return settings_from((cohort.settings or {}).get("completion"))
 
 
 def _candidates(session: Session, cohort_id: int) -> list[tuple[Person, bool]]:

@@ -21,6 +21,8 @@ from dataclasses import dataclass, fields, replace
 from fnmatch import fnmatchcase
 from typing import Any
 
+from ctom_lti.errors import Unprocessable
+
 #: The rules in the order a checklist shows them, with their labels.
 RULES: tuple[tuple[str, str], ...] = (
     ("assignments", "Assignments graded complete"),
@@ -35,11 +37,17 @@ RULE_KEYS = tuple(key for key, _ in RULES)
 RULE_LABELS = dict(RULES)
 
 
-class SettingsError(ValueError):
+class SettingsError(Unprocessable):
     """The ``[completion]`` table says something the check cannot follow (lists every problem)."""
 
+    title = "The cohort's completion settings are wrong"
+
     def __init__(self, problems: list[str]) -> None:
-        super().__init__("; ".join(problems))
+        super().__init__(
+            "; ".join(problems),
+            hint="Fix the [completion] table in the cohort file and import it again "
+            "(ctom-lti cohort import FILE).",
+        )
         self.problems = problems
 
 

@@ -2,10 +2,13 @@
 mentor, reviewed by an instructor, shared in part with the candidate."""
 
 from ctom_lti.config import Setting
-from ctom_lti.features import Feature, Page
+from ctom_lti.features import Feature, HomeCards, Page
 from ctom_lti.links import REPORTS
 from ctom_lti.models import Role
 from ctom_lti.tools.reports import models, report_views
+from ctom_lti.tools.reports.cards import CARD_FACTS, card_rule
+from ctom_lti.tools.reports.cli import reports_group
+from ctom_lti.tools.reports.completion import completion_facts
 from ctom_lti.tools.reports.schedule import DEFAULT_DUE_DAY
 from ctom_lti.tools.reports.views import bp
 
@@ -21,6 +24,9 @@ feature = Feature(
         # for review.
         Page(REPORTS, "Monthly mentor reports", "reports.index", PARTICIPANTS, nav_label="Reports"),
     ),
+    cards=HomeCards(card_rule, CARD_FACTS),
     models=models,
+    commands=(reports_group,),
     settings=(Setting("REPORTS_DUE_DAY", DEFAULT_DUE_DAY, int),),
+    completion_facts=completion_facts,
 )

@@ -9,6 +9,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from ctom_lti.models import Membership, Role
+from ctom_lti.tools.reports.completion import completion_facts
 from ctom_lti.tools.reports.models import DRAFT, NOT_STARTED, ProgressReport, ReportRule
 from ctom_lti.tools.reports.service import sync_schedule
 from tests.factories import make_cohort_of_people
@@ -107,3 +108,35 @@ def test_a_cohort_without_a_calendar_has_no_reports(session: Session) -> None:
     make_pairing(session, made.cohort, made.of(Role.MENTOR)[0], made.of(Role.CANDIDATE)[0])
     assert not sync_schedule(session, made.cohort.id, default_due_day=5, now=NOW).changed
     assert _rows(session) == []
+
+
+def test_completion_facts_one_per_begun_month_with_its_state(session: Session) -> None:
+    made = make_cohort_of_people(session, candidates=1, mentors=2)
+    cohort = give_calendar(made.cohort)
+    first, second = made.of(Role.MENTOR)
+    candidate = made.of(Role.CANDIDATE)[0]
+    pairing = make_pairing(session, cohort, first, candidate, ended_on=date(2026, 10, 10))
+    make_pairing(session, cohort, second, candidate, started_on=date(2026, 10, 10))
+    sync_schedule(session, cohort.id, default_due_day=5, now=NOW)
+    rows = {(r.pairing_id, r.month.month): r for r in _rows(session)}
+    rows[(pairing.id, 9)].status = "acknowledged"
+    # October: the first mentor submitted, the second has a draft; November was returned.
+    rows[(pairing.id, 10)].status = "submitted"
+    others = [r for (p, _), r in rows.items() if p != pairing.id]
+    next(r for r in others if r.month.month == 10).status = DRAFT
+    november = next(r for r in others if r.month.month == 11)
+    november.status, november.reviewed_at = "returned", NOW
+    session.flush()
+    facts = completion_facts(session, cohort.id, date(2026, 11, 14))
+    assert [(f.key, f.state, f.due) for f in facts[candidate.id]] == [
+        ("report:2026-09", "done", date(2026, 10, 5)),
+        ("report:2026-10", "in_progress", date(2026, 11, 5)),
+        ("report:2026-11", "returned", date(2026, 12, 5)),
+    ]
+    assert (
+        facts[candidate.id][2].detail == "November 2026 report returned for revision on 15 November"
+    )
+    # Before October began only September counts, and it says when it is due.
+    early = completion_facts(session, cohort.id, date(2026, 9, 20))[candidate.id]
+    assert [f.key for f in early] == ["report:2026-09"]
+    assert early[0].detail == "September 2026 report submitted"

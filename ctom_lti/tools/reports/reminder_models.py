@@ -1,0 +1,43 @@
+"""Reminders sent about a report: one row per report and reminder step, at most.
+
+The ``remind`` job writes a row when it first tries a step; ``status`` says whether Canvas took
+the message (``sent``), refused or failed it (``failed``: tried again on the next run), or a later
+step made it moot (``skipped``: a mentor gets one message per run, the most pressing).
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from sqlalchemy import ForeignKey, String, Text, UniqueConstraint
+from sqlalchemy.orm import Mapped, mapped_column
+
+from ctom_lti.db import Model, utcnow
+
+SENT = "sent"
+FAILED = "failed"
+SKIPPED = "skipped"
+
+
+class ReportReminder(Model):
+    """One reminder step of one report (``progress_report``)."""
+
+    __tablename__ = "progress_report_reminder"
+    __table_args__ = (UniqueConstraint("report_id", "step"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    report_id: Mapped[int] = mapped_column(
+        ForeignKey("progress_report.id", ondelete="CASCADE"), index=True
+    )
+    #: ``before`` (3 days before the due day), ``due`` (on it), ``overdue`` (7 days after).
+    step: Mapped[str] = mapped_column(String(16))
+    #: ``sent``, ``failed`` or ``skipped``.
+    status: Mapped[str] = mapped_column(String(16))
+    attempts: Mapped[int] = mapped_column(default=0)
+    first_tried_at: Mapped[datetime] = mapped_column(default=utcnow)
+    last_tried_at: Mapped[datetime] = mapped_column(default=utcnow)
+    sent_at: Mapped[datetime | None]
+    #: The Canvas conversation the message went out in (its Canvas id).
+    conversation_id: Mapped[str | None] = mapped_column(String(64))
+    #: Why the last attempt failed, in words an admin can act on.
+    error: Mapped[str] = mapped_column(Text, default="")

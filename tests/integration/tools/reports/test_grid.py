@@ -116,3 +116,15 @@ def test_an_admin_sees_every_cohort_of_the_registration(
     total = re.search(r"All cohorts</th>((?:<td>\d+</td>)+)", html)
     assert total is not None
     assert sum(int(n) for n in re.findall(r"\d+", total.group(1))) == 32 * 4
+
+
+def test_the_reports_page_leads_staff_to_the_grid_and_admins_to_the_overview(
+    app: Flask, client: FlaskClient, lti: LaunchActions
+) -> None:
+    cohort_id = launch(lti, "instructor", "instructor-1")
+    html = client.get(f"/c/{cohort_id}/reports").get_data(as_text=True)
+    assert f"/c/{cohort_id}/reports/grid" in html
+    assert f"/c/{cohort_id}/reports/overview" not in html
+    launch(lti, "admin", "admin-1")
+    html = client.get(f"/c/{cohort_id}/reports").get_data(as_text=True)
+    assert f"/c/{cohort_id}/reports/overview" in html

@@ -1,4 +1,5 @@
-"""``ctom-lti reports due|remind`` (in the reports command group): what is due in a cohort, and reminders to mentors' Canvas Inbox.
+"""``ctom-lti reports due|remind`` (join the reports group of ``cli.py``): what is due in a
+cohort, and reminders to mentors' Canvas Inbox.
 
 ``remind`` is meant for a daily cron job. Exit status: 0 on success; 1 when some reminders could
 not be sent (they are recorded and tried again on the next run); 2 when the cohort or the

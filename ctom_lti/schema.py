@@ -27,6 +27,7 @@ def import_all_models(features: Iterable[HasModels] | None = None) -> tuple[Modu
     """
     from ctom_lti import models  # noqa: F401
     from ctom_lti.canvas_sync import models as sync_models  # noqa: F401
+    from ctom_lti.grades import models as grade_models  # noqa: F401
     from ctom_lti.lti import models as lti_models  # noqa: F401
 
     if features is None:

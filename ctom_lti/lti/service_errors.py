@@ -22,7 +22,8 @@ log = logging.getLogger(__name__)
 
 def platform_message(response: requests.Response | None) -> str:
     """Canvas's own words from an error body (``{"errors": {"message"}}``, ``{"error"}``, or
-    ``{"error_description"}`` from the token endpoint), else the status line."""
+    ``{"error_description"}`` from the token endpoint, or a short plain-text body), else the
+    status line."""
     if response is None:
         return "no answer"
     try:
@@ -36,6 +37,11 @@ def platform_message(response: requests.Response | None) -> str:
         for key in ("error_description", "error", "message"):
             if isinstance(body.get(key), str):
                 return str(body[key])
+    # A short plain-text body is Canvas's own words too (its throttle answers
+    # "403 Forbidden (Rate Limit Exceeded)", canvas-rest.md §1.4); an HTML page is not.
+    text = (response.text or "").strip() if body is None else ""
+    if text and len(text) <= 200 and not text.startswith("<"):
+        return text
     return f"HTTP {response.status_code} {response.reason or ''}".strip()
 
 

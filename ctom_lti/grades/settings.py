@@ -1,0 +1,64 @@
+"""The outbox's settings, read by the one loader (``ctom_lti.config``) from ``CTOM_<NAME>``."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import timedelta
+from typing import Any
+
+from flask import Flask
+
+from ctom_lti.config import Setting, parse_bool
+from ctom_lti.grades.rules import BackoffPolicy
+
+SETTINGS: tuple[Setting, ...] = (
+    # How long a worker holds a claimed post. Longer than any one delivery can take (a few
+    # calls of LTI_HTTP_DEADLINE each, with the quick retries): only then may another worker
+    # take the post over, after reading Canvas to see whether it landed.
+    Setting("GRADES_LEASE_SECONDS", 300.0, float),
+    # Quick retries within one attempt (throttling, 5xx, timeouts), spaced from this many
+    # seconds, doubling.
+    Setting("GRADES_QUICK_TRIES", 4, int),
+    Setting("GRADES_QUICK_WAIT", 0.5, float),
+    # After those, the worker tries again later: from this many seconds, doubling, an hour at
+    # most, until GRADES_MAX_ATTEMPTS attempts, after which the post needs a person.
+    Setting("GRADES_BACKOFF_SECONDS", 30.0, float),
+    Setting("GRADES_MAX_ATTEMPTS", 8, int),
+    # One attempt right after a request that wrote posts has answered.
+    Setting("GRADES_POST_AFTER_REQUEST", True, parse_bool),
+    Setting("GRADES_WORKER_POLL", 5.0, float),
+    Setting("GRADES_WORKER_BATCH", 20, int),
+)
+
+_DEFAULTS = {s.name: s.default for s in SETTINGS}
+
+
+def _value(app: Flask, name: str) -> Any:
+    # An app built without the grades feature (some tests) still posts with the defaults.
+    return app.config.get(name, _DEFAULTS[name])
+
+
+@dataclass(frozen=True)
+class OutboxSettings:
+    lease: timedelta
+    quick_tries: int
+    quick_wait: float
+    policy: BackoffPolicy
+    post_after_request: bool
+    poll: float
+    batch: int
+
+
+def outbox_settings(app: Flask) -> OutboxSettings:
+    return OutboxSettings(
+        lease=timedelta(seconds=float(_value(app, "GRADES_LEASE_SECONDS"))),
+        quick_tries=max(1, int(_value(app, "GRADES_QUICK_TRIES"))),
+        quick_wait=float(_value(app, "GRADES_QUICK_WAIT")),
+        policy=BackoffPolicy(
+            base=timedelta(seconds=float(_value(app, "GRADES_BACKOFF_SECONDS"))),
+            max_attempts=int(_value(app, "GRADES_MAX_ATTEMPTS")),
+        ),
+        post_after_request=bool(_value(app, "GRADES_POST_AFTER_REQUEST")),
+        poll=float(_value(app, "GRADES_WORKER_POLL")),
+        batch=max(1, int(_value(app, "GRADES_WORKER_BATCH"))),
+    )

@@ -1,7 +1,7 @@
 """grade outbox: the tool's gradebook columns per cohort, and the scores waiting to be posted
 
-Revision ID: 0008_grade_outbox
-Revises: 0007_completion
+Revision ID: 0009_grade_outbox
+Revises: 0008_report_reminders
 """
 
 from __future__ import annotations
@@ -11,8 +11,8 @@ from collections.abc import Sequence
 import sqlalchemy as sa
 from alembic import op
 
-revision: str = "0008_grade_outbox"
-down_revision: str | None = "0007_completion"
+revision: str = "0009_grade_outbox"
+down_revision: str | None = "0008_report_reminders"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 

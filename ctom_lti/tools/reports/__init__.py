@@ -9,6 +9,7 @@ from ctom_lti.tools.reports import grid_views, models, reminder_cli, reminder_mo
 from ctom_lti.tools.reports.cards import CARD_FACTS, card_rule
 from ctom_lti.tools.reports.cli import reports_group
 from ctom_lti.tools.reports.completion import completion_facts
+from ctom_lti.tools.reports.demo_seed import seed_demo
 from ctom_lti.tools.reports.schedule import DEFAULT_DUE_DAY
 from ctom_lti.tools.reports.views import bp
 
@@ -46,4 +47,5 @@ feature = Feature(
     commands=(reports_group,),
     settings=(Setting("REPORTS_DUE_DAY", DEFAULT_DUE_DAY, int),),
     completion_facts=completion_facts,
+    demo_seed=seed_demo,
 )

@@ -8,9 +8,10 @@ from typing import Any
 
 from flask import Flask
 from flask.testing import FlaskClient
-from sqlalchemy import select
+from sqlalchemy import func, select
 
 from ctom_lti.db import session_scope
+from ctom_lti.grades import GradePost
 from ctom_lti.models import AuditEvent
 from ctom_lti.tools.reports.models import ProgressReport
 from tests.integration.tools.reports.conftest import World, csrf, launch
@@ -210,3 +211,56 @@ def test_return_revise_resubmit_acknowledge_and_the_candidate_reads_the_shared_p
     assert _audit(app) == [
         "report.submit", "report.return", "report.resubmit", "report.acknowledge",
     ]  # fmt: skip
+
+
+def _posts(app: Flask) -> list[tuple[str, str, int, bool, str]]:
+    with session_scope(app) as s:
+        rows = s.execute(
+            select(
+                GradePost.column_tag,
+                GradePost.column_label,
+                GradePost.person_id,
+                GradePost.passed,
+                GradePost.source,
+            ).order_by(GradePost.id)
+        ).all()
+        return [tuple(r) for r in rows]  # type: ignore[misc]
+
+
+def test_submitting_and_returning_put_the_months_score_in_the_grade_outbox(
+    app: Flask, lti: LaunchActions, client: FlaskClient, world: World
+) -> None:
+    month = _report(app, world).month
+    tag, label = f"ctom-report-{month:%Y-%m}", f"Mentor report \N{EN DASH} {month:%B %Y}"
+    candidate = world.people["candidate"]
+    launch(lti, "mentor")
+    token = csrf(client, _url(world))
+    assert _post(client, _url(world), token, 1, action="save", strengths="Draft").status_code == 302
+    assert _posts(app) == []  # a draft scores nothing
+    assert _post(client, _url(world), token, 2, action="submit", **COMPLETE).status_code == 302
+    assert _posts(app) == [(tag, label, candidate, True, f"report:{month:%Y-%m}")]
+    launch(lti, "instructor")
+    token = csrf(client, _url(world))
+    _post(client, _url(world, "/review"), token, 3, decision="return", comment="Revise")
+    assert [p[3] for p in _posts(app)] == [True, False]
+
+
+def test_the_outbox_row_is_written_in_the_reports_transaction(
+    app: Flask, lti: LaunchActions, world: World
+) -> None:
+    from ctom_lti.tools.reports.report_service import save
+    from ctom_lti.tools.reports.rules import ReportContent
+
+    content = ReportContent(strengths="x", next_steps="y", overall="on_track", communication="z")
+    with app.app_context():
+        from ctom_lti.db import get_sessionmaker
+
+        with get_sessionmaker(app)() as s:
+            report = s.get_one(ProgressReport, world.report_id)
+            outcome = save(s, report, content, 1, actor_id=world.people["mentor"], submit=True)
+            assert outcome.done
+            # Seen inside the transaction, gone with it when it rolls back.
+            assert s.scalar(select(func.count()).select_from(GradePost)) == 1
+            s.rollback()
+    assert _posts(app) == []
+    assert _report(app, world).status == "not_started"

@@ -149,7 +149,7 @@ def import_command(sis_course_id: str, csv_file: Path) -> None:
 def propose_command(sis_course_id: str, as_json: bool, allow_repeat: bool) -> None:
     """Propose a mentor for every unpaired candidate (replacing open proposals), with each
     pair's score and the reason each unmatched candidate was left out."""
-    from ctom_lti.tools.pairing.service import make_proposals
+    from ctom_lti.tools.pairing.proposals import make_proposals
 
     def work(session: Session, cohort: Cohort) -> dict[str, Any]:
         proposal, facts = make_proposals(session, cohort.id, allow_repeat=allow_repeat)
@@ -168,7 +168,7 @@ def propose_command(sis_course_id: str, as_json: bool, allow_repeat: bool) -> No
 @with_appcontext
 def accept_command(sis_course_id: str, on: Any) -> None:
     """Accept every open proposal of the cohort: the pairs become active."""
-    from ctom_lti.tools.pairing.service import accept_all
+    from ctom_lti.tools.pairing.proposals import accept_all
 
     changes = _in_cohort(sis_course_id, lambda s, c: accept_all(s, c.id, on=_day(on)))
     refused = _refused(changes)
@@ -188,7 +188,7 @@ def pair_command(
     sis_course_id: str, candidate: str, mentor: str, on: Any, allow_repeat: bool
 ) -> None:
     """Pair a candidate with a mentor by hand (refused, with the reason, if a rule forbids it)."""
-    from ctom_lti.tools.pairing.service import hand_pair
+    from ctom_lti.tools.pairing.lifecycle import hand_pair
 
     def work(session: Session, cohort: Cohort) -> Any:
         return hand_pair(
@@ -219,8 +219,8 @@ def end_command(
     """End a candidate's active pairing (and re-pair them with --repair-with)."""
     from sqlalchemy import select
 
+    from ctom_lti.tools.pairing.lifecycle import end, repair
     from ctom_lti.tools.pairing.models import Pairing
-    from ctom_lti.tools.pairing.service import end, repair
 
     def work(session: Session, cohort: Cohort) -> Any:
         person_id = _email_person(session, cohort, candidate)

@@ -27,9 +27,9 @@ from ctom_lti.db import session_scope
 from ctom_lti.features import DemoSeedContext
 from ctom_lti.models import Membership, Person
 from ctom_lti.tools.pairing.importing import import_people
+from ctom_lti.tools.pairing.proposals import accept_all, make_proposals
 from ctom_lti.tools.pairing.push import push_pairings
 from ctom_lti.tools.pairing.rows import COLUMNS
-from ctom_lti.tools.pairing.service import accept_all, make_proposals
 
 if TYPE_CHECKING:
     from ctom_lti.sandbox.server import SandboxServer

@@ -14,7 +14,7 @@ from ctom_lti.lti.session_launch import SessionLaunch
 from ctom_lti.lti.web import tool_url
 from ctom_lti.models import Cohort, Role
 from ctom_lti.tools.pairing import board as boards
-from ctom_lti.tools.pairing import service
+from ctom_lti.tools.pairing import lifecycle, proposals
 from ctom_lti.tools.pairing.adoption import adopt_launched
 from ctom_lti.tools.pairing.forms import MAX_UPLOAD, EndForm, HandPairForm, ImportForm, VersionForm
 from ctom_lti.tools.pairing.importing import import_people
@@ -62,7 +62,7 @@ def index(launch: SessionLaunch, cohort_id: int) -> tuple[str, int]:
 @launch_required(*STAFF)
 def propose(launch: SessionLaunch, cohort_id: int) -> Response:
     db = get_session()
-    proposal, _ = service.make_proposals(db, cohort_id, actor_id=launch.person_id)
+    proposal, _ = proposals.make_proposals(db, cohort_id, actor_id=launch.person_id)
     db.commit()
     flash(
         f"{len(proposal.pairs)} pairs proposed, {len(proposal.unmatched)} candidates could not "
@@ -76,7 +76,7 @@ def propose(launch: SessionLaunch, cohort_id: int) -> Response:
 @launch_required(*STAFF)
 def accept_all(launch: SessionLaunch, cohort_id: int) -> Response:
     db = get_session()
-    changes = service.accept_all(db, cohort_id, on=date.today(), actor_id=launch.person_id)
+    changes = proposals.accept_all(db, cohort_id, on=date.today(), actor_id=launch.person_id)
     db.commit()
     refused = [c for c in changes if not c.done]
     flash(f"{len(changes) - len(refused)} pairings are now active.", "success")
@@ -93,7 +93,7 @@ def _decide(
         return _board(cohort_id, 422, problem=next(iter(form.first_errors().values())))
     db = get_session()
     if accept:
-        change = service.accept(
+        change = proposals.accept(
             db,
             cohort_id,
             pairing_id,
@@ -102,7 +102,7 @@ def _decide(
             actor_id=launch.person_id,
         )
     else:
-        change = service.reject(
+        change = proposals.reject(
             db, cohort_id, pairing_id, form.expected_version, actor_id=launch.person_id
         )
     if change.stale:
@@ -148,12 +148,12 @@ def end(launch: SessionLaunch, cohort_id: int, pairing_id: int) -> tuple[str, in
     db = get_session()
     on, reason = form.last_day, form.reason.data or ""
     if form.new_mentor_id.data:
-        change = service.repair(
+        change = lifecycle.repair(
             db, cohort_id, pairing_id, form.expected_version, form.new_mentor_id.data,
             on=on, reason=reason, actor_id=launch.person_id,
         )  # fmt: skip
     else:
-        change = service.end(
+        change = lifecycle.end(
             db, cohort_id, pairing_id, form.expected_version, on=on, reason=reason,
             actor_id=launch.person_id,
         )  # fmt: skip
@@ -189,7 +189,7 @@ def pair(launch: SessionLaunch, cohort_id: int) -> tuple[str, int] | Response:
         return _board(cohort_id, 422, problem=" ".join(form.first_errors().values()))
     db = get_session()
     candidate_id, mentor_id, on = form.values()
-    change = service.hand_pair(
+    change = lifecycle.hand_pair(
         db, cohort_id, candidate_id, mentor_id, on=on, actor_id=launch.person_id
     )
     if not change.done:

@@ -17,9 +17,9 @@ from sqlalchemy import select
 
 from ctom_lti.db import session_scope
 from ctom_lti.models import Cohort, Person
+from ctom_lti.tools.pairing.lifecycle import hand_pair
 from ctom_lti.tools.pairing.models import MentorProfile, Pairing, Qualification
 from ctom_lti.tools.pairing.rules import QUALIFICATIONS
-from ctom_lti.tools.pairing.service import hand_pair
 from tests.lti_fixtures import LaunchActions, Registered, register
 from tests.lti_support import TestPlatform
 

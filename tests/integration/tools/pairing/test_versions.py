@@ -9,8 +9,9 @@ from flask import Flask
 from sqlalchemy import select
 
 from ctom_lti.db import session_scope
+from ctom_lti.tools.pairing.lifecycle import end
 from ctom_lti.tools.pairing.models import Pairing
-from ctom_lti.tools.pairing.service import accept, end, reject
+from ctom_lti.tools.pairing.proposals import accept, reject
 
 from .support import PEOPLE, SIS, record_cohort, run, write_csv
 

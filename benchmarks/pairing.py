@@ -5,9 +5,11 @@ the median solve time (wall clock and CPU, as the machine may be shared), the ca
 and the total score of the optimal matching and of the greedy baseline (the optimum must never be
 lower: first in candidates placed, then in score), and the hard-constraint violations of the
 matching (every proposed pair checked by ``rules.hard_constraint_violation``, plus any mentor over
-capacity or candidate placed twice; must be 0).
+capacity or candidate placed twice; must be 0), and the process's peak memory so far (sizes run
+smallest first, so each figure is that size's peak).
 
-Target (issue 9): under 1 s for 1,000 candidates x 300 mentors.
+Targets (issue 9): well under 1 s for 1,000 candidates x 300 mentors, a few seconds for
+5,000 x 1,500.
 
     .venv/bin/python benchmarks/pairing.py [--repeat 3] [--seed 9]
         [--sizes 40x15,1000x300,5000x1500]
@@ -17,6 +19,7 @@ from __future__ import annotations
 
 import argparse
 import random
+import resource
 import statistics
 import time
 from collections import Counter
@@ -124,6 +127,11 @@ def timed(cohort: Cohort, repeat: int) -> tuple[float, float, Proposal]:
     return statistics.median(wall), statistics.median(cpu), proposal
 
 
+def peak_mb() -> int:
+    """The process's peak resident memory so far (Linux reports kilobytes)."""
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss // 1024
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--repeat", type=int, default=3)
@@ -133,7 +141,8 @@ def main() -> None:
     header = (
         f"{'size':>11}  {'solve (median)':>14}  {'CPU (median)':>12}  {'placed':>11}  "
         f"{'greedy placed':>13}  "
-        f"{'score':>8}  {'greedy score':>12}  {'not below greedy':>16}  {'violations':>10}"
+        f"{'score':>8}  {'greedy score':>12}  {'not below greedy':>16}  {'violations':>10}  "
+        f"{'peak memory':>11}"
     )
     print(header)
     for size in args.sizes.split(","):
@@ -153,7 +162,7 @@ def main() -> None:
             f"{len(best.pairs):>5} / {n:<5}"
             f"{len(base.pairs):>13}  {best.total:>8}  {base.total:>12}  "
             f"{'yes' if ours >= theirs else 'NO':>16}  "
-            f"{violations(cohort, best):>10}"
+            f"{violations(cohort, best):>10}  {peak_mb():>8} MB"
         )
 
 

@@ -33,3 +33,40 @@
     tell({ subject: "lti.scrollToTop" });
   }
 })();
+
+// A push to Canvas runs in the background: while the board shows one running, ask the server
+// how far it has got (the URL carries the session token when the browser keeps no cookies), and
+// load the board with its outcome once it ends.
+(function () {
+  "use strict";
+  var panel = document.querySelector("[data-push-progress]");
+  if (!panel || typeof window.fetch !== "function") {
+    return;
+  }
+  var line = panel.querySelector("[data-push-line]");
+  function poll() {
+    window
+      .fetch(panel.getAttribute("data-push-progress"), {
+        credentials: "same-origin",
+        headers: { Accept: "application/json" },
+      })
+      .then(function (response) {
+        if (!response.ok) {
+          throw new Error("status " + response.status);
+        }
+        return response.json();
+      })
+      .then(function (push) {
+        if (push.running) {
+          line.textContent = push.lines.join(" ");
+          window.setTimeout(poll, 600);
+        } else {
+          window.location.replace(panel.getAttribute("data-push-done"));
+        }
+      })
+      .catch(function () {
+        window.setTimeout(poll, 3000);
+      });
+  }
+  window.setTimeout(poll, 300);
+})();

@@ -96,8 +96,16 @@ def test_admin_pairs_and_pushes_then_a_mentor_sees_only_their_mentee(
         assert_accessible(frame, "proposals")
         frame.get_by_role("button", name="Accept all proposals").click()
         frame.get_by_text("2 pairings are now active.").wait_for()
+        # Canvas answers slowly: the board shows the push under way, then its outcome.
+        sandbox.knobs.set(latency_ms=400.0)
         frame.get_by_role("button", name="Push pairings to Canvas").click()
-        frame.get_by_text("Pushed to Canvas.").wait_for()
+        frame.get_by_text("Pushing to Canvas…").wait_for()
+        frame.get_by_text("observer-link changes").first.wait_for()
+        assert frame.get_by_role("progressbar").count() == 1
+        frame.get_by_text("Pushed to Canvas.").wait_for(timeout=60_000)
+        sandbox.knobs.set(latency_ms=0.0)
+        assert "observer links checked" in frame.locator("main").inner_text()
+        assert frame.get_by_role("progressbar").count() == 0
         assert_accessible(frame, "board after the push")
         frame.get_by_role("link", name="Mentors and eligibility").click()
         frame.get_by_role("heading", name="Mentors and eligibility").wait_for()

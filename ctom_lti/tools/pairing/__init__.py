@@ -4,14 +4,14 @@ pairings pushed to Canvas as observer links."""
 from ctom_lti.features import Feature, HomeCards, Page
 from ctom_lti.links import PAIRING
 from ctom_lti.models import Role
-from ctom_lti.tools.pairing import models, profile_views
+from ctom_lti.tools.pairing import models, profile_views, push_views
 from ctom_lti.tools.pairing.board import CARD_FACTS, card_rule
 from ctom_lti.tools.pairing.cli import pairing_group
 from ctom_lti.tools.pairing.demo_seed import seed_demo
 from ctom_lti.tools.pairing.views import bp
 
 # Its routes join the pairing blueprint.
-_ = profile_views
+_ = (profile_views, push_views)
 STAFF = frozenset({Role.INSTRUCTOR, Role.ADMIN})
 PARTICIPANTS = frozenset({Role.CANDIDATE, Role.MENTOR, Role.INSTRUCTOR, Role.ADMIN})
 

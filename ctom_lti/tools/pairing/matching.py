@@ -1,12 +1,12 @@
-"""The optimal assignment of candidates to mentors (pure; SciPy does the solving).
+"""The optimal assignment of candidates to mentors (pure; OR-Tools' min-cost flow does the solving).
 
-Each mentor contributes one place ("slot") per free seat: capacity minus current load. Slot ``k``
-of a mentor who already has ``L`` mentees is worth the pair's score plus ``load_points(L + k)``,
+A mentor who already has ``L`` mentees gets ``load_points(L + k)`` for their k-th new mentee,
 which falls with every extra mentee, so the optimum spreads candidates over mentors when scores
-are close. Each candidate also has a private "left out" column that costs more than any
-difference in score could repay, so the minimum-cost matching first places as many candidates as
-can be placed, then maximises the total score including load. Only allowed pairs become edges
-(a sparse graph), solved by ``scipy.sparse.csgraph.min_weight_full_bipartite_matching``.
+are close. The matching first places as many candidates as can be placed, then maximises the
+total score including load. Only allowed pairs become arcs, with one arc per mentor's free place
+to the sink (capacity minus current load); solved by OR-Tools' ``SimpleMinCostFlow``, first on
+each candidate's best few mentors, then with any pair the optimum's prices show could do better,
+until none could (see ``_solve``): exact, and small enough for thousands of people.
 
 Inputs are sorted by person id first, so the same cohort always gives the same proposal whatever
 order the caller lists people in.
@@ -18,10 +18,9 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 
 import numpy as np
-from scipy.sparse import csr_array
-from scipy.sparse.csgraph import min_weight_full_bipartite_matching
+from ortools.graph.python import min_cost_flow
 
-from ctom_lti.tools.pairing.pair_table import IntArray, PairTable, pair_table
+from ctom_lti.tools.pairing.pair_table import BoolMatrix, IntArray, PairTable, pair_table
 from ctom_lti.tools.pairing.rules import (
     LOAD_PENALTY_PER_MENTEE,
     CandidateFacts,
@@ -129,44 +128,147 @@ def proposal_from(
     return Proposal(tuple(pairs), unmatched)
 
 
+#: Mentors each candidate starts with (their best by score); more join only where needed.
+FIRST_CHOICES = 48
+#: Rounds of adding missing pairs before solving on every allowed pair (never needed in tests).
+MOST_ROUNDS = 8
+
+
 def _solve(table: PairTable, loads: IntArray, free: IntArray) -> IntArray:
-    """Mentor column chosen for each candidate row, or -1 for a candidate left out."""
+    """Mentor column chosen for each candidate row, or -1 for a candidate left out.
+
+    A flow network: source → each candidate (one unit) → a mentor they may have → sink, or
+    candidate → sink directly ("left out") at a cost higher than any arrangement of the others
+    could save, so the optimum places as many candidates as can be placed. A mentor reaches the
+    sink by one arc per free place, the k-th costing the load points of their (current + k)-th
+    mentee; those costs rise with k, so a mentor's cheaper places fill first and the load part is
+    exact. A pair costs ``best + 1 - points``: among equally many placed, least cost is the
+    highest score.
+
+    Thousands of candidates x mentors make millions of pairs, but a candidate's optimum lies
+    among their best few. So the network starts with each candidate's ``FIRST_CHOICES`` best
+    mentors; from the optimum on those, node potentials (shortest distances in the residual
+    network) price every pair left out, and a pair that would lower the cost joins the network
+    for another round. When none would, the optimum on the few is the optimum on all (the
+    reduced costs prove it), so the result is exact, not a heuristic.
+    """
     n, m = table.allowed.shape
     mentor_of = np.full(n, -1, dtype=np.int64)
-    rows, cols = np.nonzero(table.allowed & (free > 0)[np.newaxis, :])
-    if n == 0 or rows.size == 0:
+    open_ = table.allowed & (free > 0)[np.newaxis, :]
+    if n == 0 or not open_.any():
         return mentor_of
+    best = int(table.points[open_].max())
+    cost = best + 1 - table.points  # per pair; only open pairs are ever used
+    place_mentor = np.repeat(np.arange(m, dtype=np.int64), free)
+    place = np.arange(place_mentor.size, dtype=np.int64) - np.repeat(np.cumsum(free) - free, free)
+    place_cost = LOAD_PENALTY_PER_MENTEE * (loads[place_mentor] + place)
+    left_out = n * (int(cost[open_].max()) + int(place_cost.max())) + 1
 
-    # One edge per (allowed pair, free slot of that mentor), already in row-major order.
-    per_pair = free[cols]
-    edge_row = np.repeat(rows, per_pair)
-    edge_mentor = np.repeat(cols, per_pair)
-    first_edge = np.cumsum(per_pair) - per_pair
-    slot = np.arange(edge_row.size, dtype=np.int64) - np.repeat(first_edge, per_pair)
-    slot_start = np.cumsum(free) - free
-    edge_col = slot_start[edge_mentor] + slot
-    worth = table.points[edge_row, edge_mentor] - LOAD_PENALTY_PER_MENTEE * (
-        loads[edge_mentor] + slot
-    )
-    del slot, first_edge
-
-    # Costs must be positive (a zero would read as "no edge"): each pair costs 1..most. Leaving a
-    # candidate out costs more than any n pairs together, so placing one more candidate always
-    # wins over any gain in score; among equally many placed, the least cost is the best score.
-    best, worst = int(worth.max()), int(worth.min())
-    most = best - worst + 1
-    left_out = n * most + 1
-    slots = int(free.sum())
-    # Each row ends with its own "left out" column (numbered after every slot), so the CSR arrays
-    # are built directly, without sorting tens of millions of entries.
-    row_end = np.cumsum(np.bincount(edge_row, minlength=n))
-    data = np.insert((best + 1 - worth).astype(np.float64), row_end, float(left_out))
-    indices = np.insert(edge_col.astype(np.int32), row_end, slots + np.arange(n, dtype=np.int32))
-    indptr = np.concatenate([[0], row_end + np.arange(1, n + 1)]).astype(np.int32)
-    graph = csr_array((data, indices, indptr), shape=(n, slots + n))
-    matched_rows, matched_cols = min_weight_full_bipartite_matching(graph)
-
-    slot_mentor = np.repeat(np.arange(m, dtype=np.int64), free)
-    placed = matched_cols < slots
-    mentor_of[matched_rows[placed]] = slot_mentor[matched_cols[placed]]
+    chosen = _first_choices(open_, table.points)
+    for _ in range(MOST_ROUNDS):
+        rows, cols = np.nonzero(chosen)
+        net = _Network(
+            n, m, rows=rows, cols=cols, pair_cost=cost[rows, cols],
+            place_mentor=place_mentor, place_cost=place_cost, left_out=left_out,
+        )  # fmt: skip
+        potential = net.potentials()
+        reduced = cost + potential[:n, np.newaxis] - potential[np.newaxis, n : n + m]
+        missing = open_ & ~chosen & (reduced < 0)
+        if not missing.any():
+            break
+        chosen |= _most_negative(missing, reduced)
+    else:  # pragma: no cover - a safety net: solve on every allowed pair
+        rows, cols = np.nonzero(open_)
+        net = _Network(
+            n, m, rows=rows, cols=cols, pair_cost=cost[rows, cols],
+            place_mentor=place_mentor, place_cost=place_cost, left_out=left_out,
+        )  # fmt: skip
+    used = net.pair_flows > 0
+    mentor_of[rows[used]] = cols[used]
     return mentor_of
+
+
+def _first_choices(open_: BoolMatrix, points: IntArray) -> BoolMatrix:
+    """Each candidate's ``FIRST_CHOICES`` open mentors of the highest score."""
+    if open_.shape[1] <= FIRST_CHOICES:
+        return open_.copy()
+    ranked = np.where(open_, points, points.min() - 1)
+    top = np.argpartition(-ranked, FIRST_CHOICES - 1, axis=1)[:, :FIRST_CHOICES]
+    chosen = np.zeros_like(open_)
+    np.put_along_axis(chosen, top, True, axis=1)
+    chosen &= open_
+    return chosen
+
+
+def _most_negative(missing: BoolMatrix, reduced: IntArray) -> BoolMatrix:
+    """Of each candidate's missing pairs, the ``FIRST_CHOICES`` that would lower the cost most
+    (adding every one at once would rebuild the whole network when scores tie)."""
+    many = np.flatnonzero(missing.sum(axis=1) > FIRST_CHOICES)
+    if many.size == 0:
+        return missing
+    add = missing.copy()
+    rows = np.where(missing[many], reduced[many], 0)
+    top = np.argpartition(rows, FIRST_CHOICES - 1, axis=1)[:, :FIRST_CHOICES]
+    keep = np.zeros_like(rows, dtype=np.bool_)
+    np.put_along_axis(keep, top, True, axis=1)
+    add[many] &= keep
+    return add
+
+
+class _Network:
+    """The flow network on some pairs, solved; nodes are candidates ``0..n-1``, mentors
+    ``n..n+m-1``, then the source and the sink."""
+
+    def __init__(
+        self,
+        n: int,
+        m: int,
+        *,
+        rows: IntArray,
+        cols: IntArray,
+        pair_cost: IntArray,
+        place_mentor: IntArray,
+        place_cost: IntArray,
+        left_out: int,
+    ) -> None:
+        source, sink = n + m, n + m + 1
+        candidates = np.arange(n, dtype=np.int64)
+        self.tails = np.concatenate([np.full(n, source), rows, candidates, n + place_mentor])
+        self.heads = np.concatenate(
+            [candidates, n + cols, np.full(n, sink), np.full(place_mentor.size, sink)]
+        )
+        self.costs = np.concatenate(
+            [np.zeros(n, dtype=np.int64), pair_cost, np.full(n, left_out), place_cost]
+        )
+        flow = min_cost_flow.SimpleMinCostFlow()
+        flow.add_arcs_with_capacity_and_unit_cost(
+            self.tails.astype(np.int32),
+            self.heads.astype(np.int32),
+            np.ones(self.tails.size, dtype=np.int64),
+            self.costs,
+        )
+        flow.set_node_supply(source, n)
+        flow.set_node_supply(sink, -n)
+        status = flow.solve()
+        if status != flow.OPTIMAL:  # pragma: no cover - every candidate can be left out
+            raise RuntimeError(f"min-cost flow ended {status.name}")
+        self.flows = np.asarray(flow.flows(np.arange(self.tails.size, dtype=np.int32)))
+        self.pair_flows = self.flows[n : n + rows.size]
+        self.nodes = n + m + 2
+
+    def potentials(self) -> IntArray:
+        """Shortest distances in the residual network from a root joined to every node at no
+        cost (Bellman-Ford, each round over every arc at once): the optimum leaves no negative
+        cycle, and each arc's reduced cost under these potentials is not negative."""
+        used = self.flows > 0
+        tails = np.where(used, self.heads, self.tails)
+        heads = np.where(used, self.tails, self.heads)
+        costs = np.where(used, -self.costs, self.costs)
+        distance = np.zeros(self.nodes, dtype=np.int64)
+        for _ in range(self.nodes):
+            relaxed = distance.copy()
+            np.minimum.at(relaxed, heads, distance[tails] + costs)
+            if np.array_equal(relaxed, distance):
+                return distance
+            distance = relaxed
+        raise RuntimeError("negative cycle in an optimal residual network")  # pragma: no cover

@@ -18,6 +18,8 @@ from sqlalchemy.orm import Session
 
 from ctom_lti.canvas import CanvasError, CanvasGateway
 from ctom_lti.canvas_sync import PAIRING_SOURCE, Scope, sync_course
+from ctom_lti.canvas_sync.outcome import Outcome
+from ctom_lti.canvas_sync.planner import Plan
 from ctom_lti.cohorts import CohortConfig, CohortOptions, Pairing
 from ctom_lti.cohorts.calendar import calendar_of
 from ctom_lti.db import utcnow
@@ -38,6 +40,14 @@ class PushResult:
     hint: str | None = None
     #: Pairings that could not be pushed and why.
     skipped: tuple[str, ...] = ()
+
+    def lines(self) -> list[str]:
+        """The outcome as the board shows it, a line each."""
+        return [
+            self.summary,
+            *([f"What to do: {self.hint}"] if self.hint else []),
+            *(f"Not pushed: {s}" for s in self.skipped),
+        ]
 
 
 def cohort_config(cohort: Cohort) -> CohortConfig | None:
@@ -145,21 +155,34 @@ def push_pairings(
     gateway: CanvasGateway,
     *,
     tool_base_url: str,
-    progress: Callable[[Any], None] | None = None,
+    record: PairingPush | None = None,
+    on_plan: Callable[[Plan], None] | None = None,
+    progress: Callable[[Outcome], None] | None = None,
 ) -> PushResult:
     """Bring the cohort's Canvas observer links in line with its active pairings (commits, as
-    sync records each link it makes)."""
+    sync records each link it makes).
+
+    :param record: the running push row to finish (the board makes it before the push starts);
+        a new one is recorded when None.
+    :param on_plan: called with sync's plan once Canvas has been read (how many changes).
+    :param progress: called with each change's outcome as Canvas answers.
+    """
     config = cohort_config(cohort)
     if config is None:
-        return PushResult(
+        result = PushResult(
             False,
             "The tool does not know this cohort's Canvas course yet.",
             "Import its cohort file (`ctom-lti cohort import FILE`) and sync it once.",
         )
+        if record is not None:
+            finish_record(session, record, result)
+        return result
     adopt_launched(session, cohort.id)
     pairs = active_pairs(session, cohort.id)
-    record = PairingPush(cohort_id=cohort.id, pushed_pairs=[list(p) for p in pairs])
-    session.add(record)
+    if record is None:
+        record = PairingPush(cohort_id=cohort.id)
+        session.add(record)
+    record.pushed_pairs = [list(p) for p in pairs]
     session.commit()
     people = {p for pair in pairs for p in pair}
     names = {
@@ -178,6 +201,7 @@ def push_pairings(
             scope=Scope.PAIRINGS,
             # Links sync made for pairings that ended go; links made by hand in Canvas stay.
             prune=True,
+            on_plan=on_plan,
             progress=progress,
             cohort_id=cohort.id,
         )
@@ -197,12 +221,16 @@ def push_pairings(
             None if report.ok else f"{failed} changes failed; push again to finish them.",
             tuple(skipped),
         )
-    record = session.get(PairingPush, record.id) or record
+    finish_record(session, session.get(PairingPush, record.id) or record, result)
+    return result
+
+
+def finish_record(session: Session, record: PairingPush, result: PushResult) -> None:
+    """Write the push's outcome to its row, a line per message (commits)."""
     record.status = "succeeded" if result.ok else "failed"
     record.finished_at = utcnow()
-    record.summary = " ".join(filter(None, (result.summary, result.hint, *result.skipped)))
+    record.summary = "\n".join(result.lines())
     session.commit()
-    return result
 
 
 def _counts(report: Any) -> str:

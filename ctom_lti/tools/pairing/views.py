@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import date
 
-from flask import Blueprint, current_app, flash, redirect, render_template
+from flask import Blueprint, current_app, flash, redirect, render_template, request
 from werkzeug.wrappers import Response
 
 from ctom_lti.curriculum import load_curriculum
@@ -20,6 +20,7 @@ from ctom_lti.tools.pairing.forms import MAX_UPLOAD, EndForm, HandPairForm, Impo
 from ctom_lti.tools.pairing.importing import import_people
 from ctom_lti.tools.pairing.profiles import verifications
 from ctom_lti.tools.pairing.push import register_pairing_source
+from ctom_lti.tools.pairing.push_runs import push_status
 from ctom_lti.tools.pairing.rows import COLUMNS
 from ctom_lti.tools.pairing.rules import REGION_LABELS
 
@@ -33,11 +34,14 @@ def _back(cohort_id: int) -> Response:
 
 
 def _board(cohort_id: int, status: int = 200, **extra: object) -> tuple[str, int]:
+    db = get_session()
+    push_id = request.args.get("push", type=int)
     return (
         render_template(
             "pairing/board.html",
             cohort_id=cohort_id,
-            board=boards.board(get_session(), cohort_id),
+            board=boards.board(db, cohort_id),
+            push=push_status(db, cohort_id, push_id, current_app) if push_id else None,
             today=date.today().isoformat(),
             **extra,
         ),
@@ -198,27 +202,6 @@ def pair(launch: SessionLaunch, cohort_id: int) -> tuple[str, int] | Response:
     db.commit()
     flash("The pair is active.", "success")
     return _back(cohort_id)
-
-
-@bp.post("/c/<int:cohort_id>/pairing/push")
-@launch_required(*STAFF)
-def push(launch: SessionLaunch, cohort_id: int) -> tuple[str, int]:
-    from ctom_lti.cohorts.canvas_access import cohort_gateway
-    from ctom_lti.errors import CtomError
-    from ctom_lti.lti.registrations import get_fernet
-    from ctom_lti.tools.pairing.push import PushResult, push_pairings
-
-    db = get_session()
-    cohort = db.get(Cohort, cohort_id)
-    assert cohort is not None
-    try:
-        gateway = cohort_gateway(db, cohort, get_fernet(current_app))
-        result = push_pairings(
-            db, cohort, gateway, tool_base_url=str(current_app.config["BASE_URL"])
-        )
-    except CtomError as exc:
-        result = PushResult(False, exc.message, exc.hint)
-    return _board(cohort_id, 200 if result.ok else 502, push_result=result)
 
 
 @bp.get("/c/<int:cohort_id>/pairing/mentors")

@@ -18,7 +18,7 @@ from sqlalchemy import select
 from ctom_lti.db import session_scope
 from ctom_lti.models import Cohort, Person
 from ctom_lti.tools.pairing.lifecycle import hand_pair
-from ctom_lti.tools.pairing.models import MentorProfile, Pairing, Qualification
+from ctom_lti.tools.pairing.models import MentorProfile, Pairing, PairingPush, Qualification
 from ctom_lti.tools.pairing.rules import QUALIFICATIONS
 from tests.lti_fixtures import LaunchActions, Registered, register
 from tests.lti_support import TestPlatform
@@ -292,3 +292,44 @@ def test_staff_of_another_cohort_or_tenant_cannot_edit_or_verify(
             ).first()
             is None
         )
+
+
+@pytest.mark.parametrize(
+    ("who", "context_id", "status"),
+    [
+        ("mentor", CONTEXT_A, 403),
+        ("candidate", CONTEXT_A, 403),
+        ("instructor", CONTEXT_A, 200),
+        ("admin", CONTEXT_A, 200),
+        ("instructor", CONTEXT_B, 403),
+    ],
+)
+def test_a_pushs_progress_is_for_the_cohorts_staff_only(
+    app: Flask,
+    lti: LaunchActions,
+    client: FlaskClient,
+    cohort_a: int,
+    *,
+    who: str,
+    context_id: str,
+    status: int,
+) -> None:
+    with session_scope(app) as s:
+        push = PairingPush(cohort_id=cohort_a, summary="1 of 2 observer-link changes made…")
+        s.add(push)
+        s.flush()
+        push_id = push.id
+    own = int(_launch(lti, who, context_id=context_id))
+    response = client.get(f"/c/{cohort_a}/pairing/push/{push_id}")
+    assert response.status_code == status
+    if status == 200:
+        assert response.json == {
+            "status": "running",
+            "running": True,
+            "lines": ["1 of 2 observer-link changes made…"],
+        }
+    else:
+        assert "observer-link" not in response.get_data(as_text=True)
+    if own != cohort_a:
+        # Through their own cohort's address, another cohort's push does not exist.
+        assert client.get(f"/c/{own}/pairing/push/{push_id}").status_code == 404

@@ -8,11 +8,13 @@ import itertools
 from collections import Counter
 from dataclasses import dataclass
 
+import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from benchmarks.pairing import random_cohort, violations
 from ctom_lti.tools.pairing.baseline import greedy
-from ctom_lti.tools.pairing.matching import Proposal, propose
+from ctom_lti.tools.pairing.matching import FIRST_CHOICES, Proposal, propose
 from ctom_lti.tools.pairing.pair_table import pair_table
 from ctom_lti.tools.pairing.rules import (
     CandidateFacts,
@@ -22,6 +24,7 @@ from ctom_lti.tools.pairing.rules import (
     score,
 )
 from tests.unit.tools.pairing.factories import ALL_QUALIFICATIONS, candidate, mentor
+from tests.unit.tools.pairing.slot_matching import slot_propose
 
 AREAS = ("finance", "infrastructure", "security", "policy")
 ORGANISATIONS = (None, "", "Fresno USD", "fresno  usd", "LACOE")
@@ -131,6 +134,22 @@ def test_matching_equals_exhaustive_search(cohort: Cohort) -> None:
     assert (len(proposal.pairs), proposal.total) == brute_force(cohort)
 
 
+@settings(max_examples=200, deadline=None)
+@given(cohorts(most_candidates=16))
+def test_min_cost_flow_places_and_scores_as_the_capacity_slot_matching(cohort: Cohort) -> None:
+    """Same candidates placed and the same total (ties may pick another, equally good, pair)."""
+    flow = solve(cohort)
+    slots = slot_propose(
+        cohort.candidates,
+        cohort.mentors,
+        current_load=cohort.load,
+        ended_pairs=cohort.ended,
+        allow_repeat=cohort.allow_repeat,
+    )
+    assert (len(flow.pairs), flow.total) == (len(slots.pairs), slots.total)
+    assert objective(as_assignment(flow), cohort) == (len(flow.pairs), flow.total)
+
+
 @settings(max_examples=150, deadline=None)
 @given(cohorts(most_candidates=12))
 def test_matching_respects_every_rule_and_never_loses_to_greedy(cohort: Cohort) -> None:
@@ -179,3 +198,18 @@ def test_cohort_arrays_agree_with_the_one_pair_rules(cohort: Cohort) -> None:
             )
             assert bool(table.allowed[i, j]) == (violation is None)
             assert int(table.points[i, j]) == score(c, m).total
+
+
+@pytest.mark.parametrize(("n", "m", "seed"), [(150, 60, 1), (240, 80, 2), (400, 130, 3)])
+def test_on_cohorts_wider_than_the_first_choices_the_result_is_still_the_optimum(
+    n: int, m: int, seed: int
+) -> None:
+    """More mentors than each candidate starts with, so pairs join the network by their prices
+    over several rounds; the result equals the capacity-slot matching on every pair."""
+    cohort = random_cohort(n, m, seed)
+    assert m > FIRST_CHOICES
+    load, ended = cohort.current_load, cohort.ended_pairs
+    flow = propose(cohort.candidates, cohort.mentors, current_load=load, ended_pairs=ended)
+    slots = slot_propose(cohort.candidates, cohort.mentors, current_load=load, ended_pairs=ended)
+    assert (len(flow.pairs), flow.total) == (len(slots.pairs), slots.total)
+    assert violations(cohort, flow) == 0

@@ -4,6 +4,7 @@ passes axe-core with 0 violations."""
 
 from __future__ import annotations
 
+import re
 from importlib import resources
 from pathlib import Path
 
@@ -100,7 +101,10 @@ def test_admin_pairs_and_pushes_then_a_mentor_sees_only_their_mentee(
         sandbox.knobs.set(latency_ms=400.0)
         frame.get_by_role("button", name="Push pairings to Canvas").click()
         frame.get_by_text("Pushing to Canvas…").wait_for()
-        frame.get_by_text("observer-link changes").first.wait_for()
+        # How far it has got: reading Canvas first, then the changes counted as they are made.
+        frame.get_by_role("status").get_by_text(
+            re.compile("Reading the course's people|observer-link changes")
+        ).wait_for()
         assert frame.get_by_role("progressbar").count() == 1
         frame.get_by_text("Pushed to Canvas.").wait_for(timeout=60_000)
         sandbox.knobs.set(latency_ms=0.0)

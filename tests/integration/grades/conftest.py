@@ -36,6 +36,14 @@ class GradedCohort:
     candidates: list[User]
     #: tool person id by sandbox user id
     person_of: dict[int, int]
+    tool_url: str
+    tool_id: int
+
+    def add_person(self, user: User) -> None:
+        """Make ``user`` known to the tool (as a roster read would), enrolled in Canvas or not."""
+        with session_scope(self.app) as session:
+            person = make_person(session, self.platform_id, sub=user.lti_id, name=user.name)
+            self.person_of[user.id] = person.id
 
     def enqueue(self, column: ColumnSpec, user: User, *, passed: bool = True) -> int:
         with session_scope(self.app) as session:
@@ -113,6 +121,8 @@ def graded(app: Flask, sandbox: SandboxServer, tool_server: ServerThread) -> Gra
         cohort = make_cohort(
             session,
             registration.platform_id,
+            # The course's LTI context id: a launch from the course finds this cohort.
+            context_id=store.opaque_id(f"course_{course.id}"),
             canvas_url=sandbox.base_url,
             canvas_course_id=str(course.id),
             sis_course_id="CTOM-2026-C12",
@@ -124,5 +134,13 @@ def graded(app: Flask, sandbox: SandboxServer, tool_server: ServerThread) -> Gra
         cohort_id = cohort.id
     sandbox.log.clear()
     return GradedCohort(
-        app, sandbox, course, cohort_id, registration.platform_id, candidates, person_of
+        app,
+        sandbox,
+        course,
+        cohort_id,
+        registration.platform_id,
+        candidates,
+        person_of,
+        tool_url=tool_server.base_url,
+        tool_id=install.tool.id,
     )

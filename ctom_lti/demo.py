@@ -23,6 +23,7 @@ from ctom_lti.errors import CtomError
 
 if TYPE_CHECKING:
     from ctom_lti.canvas_sync import SyncReport
+    from ctom_lti.grades.worker import WorkerThread
     from ctom_lti.sandbox.server import SandboxServer
     from ctom_lti.sandbox.store import ExternalTool
     from ctom_lti.serving import ServerThread
@@ -42,6 +43,8 @@ class DemoStack:
     course_id: int
     tool_install_id: int
     sync_report: SyncReport | None
+    #: posts the grade outbox to the sandbox, as ``ctom-lti worker`` would
+    grade_worker: WorkerThread | None = None
 
     @property
     def course_url(self) -> str:
@@ -54,6 +57,8 @@ class DemoStack:
         return tool_launch_url(self.sandbox.base_url, self.course_id, self.tool_install_id)
 
     def stop(self) -> None:
+        if self.grade_worker is not None:
+            self.grade_worker.stop()
         self.tool.stop()
         self.sandbox.stop()
 
@@ -272,6 +277,10 @@ def start_demo(
         report = _build_course(app, sandbox, tool.base_url, say) if sync else None
         if sync:
             _seed_features(app, sandbox, populate=pair, say=say)
+        from ctom_lti.grades.worker import WorkerThread
+
+        # Grades the seeding put in the outbox, and any a page could not post at once.
+        grade_worker = WorkerThread(app, poll=2.0).start()
     except BaseException:
         tool.stop()
         sandbox.stop()
@@ -285,6 +294,7 @@ def start_demo(
         course_id=sandbox.demo.course.id,
         tool_install_id=install.tool.id,
         sync_report=report,
+        grade_worker=grade_worker,
     )
 
 

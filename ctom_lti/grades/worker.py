@@ -107,3 +107,28 @@ def run_forever(app: Flask, *, poll: float, stop: threading.Event) -> Round:
             log.info("grade outbox: %s", dict(done.outcomes))
         stop.wait(poll)
     return total
+
+
+class WorkerThread:
+    """A worker on a thread of this process (the demo runs one beside the tool)."""
+
+    def __init__(self, app: Flask, *, poll: float) -> None:
+        self._stop = threading.Event()
+        self._thread = threading.Thread(
+            target=self._run, args=(app, poll), name="grade-outbox-worker", daemon=True
+        )
+
+    def _run(self, app: Flask, poll: float) -> None:
+        try:
+            with app.app_context():
+                run_forever(app, poll=poll, stop=self._stop)
+        except Exception:  # the demo goes on; the posts stay in the outbox
+            log.exception("the grade outbox worker thread stopped")
+
+    def start(self) -> WorkerThread:
+        self._thread.start()
+        return self
+
+    def stop(self, timeout: float = 10.0) -> None:
+        self._stop.set()
+        self._thread.join(timeout)

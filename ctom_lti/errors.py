@@ -14,6 +14,7 @@ import logging
 from typing import Any
 
 from flask import Flask, Response, current_app, request
+from sqlalchemy import exc as sa_exc
 from werkzeug.exceptions import HTTPException, InternalServerError
 
 log = logging.getLogger(__name__)
@@ -108,6 +109,34 @@ class DependencyUnavailable(CtomError):
     retry_after = 30
 
 
+class DatabaseUnavailable(DependencyUnavailable):
+    """The tool's database cannot be reached, refuses connections, or cannot be opened."""
+
+    title = "CTO Mentor cannot reach its database"
+    message = (
+        "The tool's database, which keeps the programme's people, pairings and work, is "
+        "unavailable right now, so this page cannot be opened or saved."
+    )
+    hint = (
+        "Try again in a minute (use your browser's Back button to return to anything you were "
+        "typing: nothing was saved). If it keeps happening, tell your programme administrator: "
+        "the tool's database server is not answering."
+    )
+
+
+def database_unavailable(exc: BaseException) -> bool:
+    """True when ``exc`` says the database could not be reached or opened (connection refused
+    or lost, a file that cannot be opened, no free connection in time), not that a statement
+    was wrong or the schema is missing (those stay server errors)."""
+    from ctom_lti.migrate import schema_not_ready
+
+    if isinstance(exc, sa_exc.TimeoutError):
+        return True
+    if isinstance(exc, sa_exc.DBAPIError) and exc.connection_invalidated:
+        return True
+    return isinstance(exc, sa_exc.OperationalError) and not schema_not_ready(exc)
+
+
 class SessionStoreUnavailable(DependencyUnavailable):
     """The shared store of sign-ins and sessions (Redis) cannot be reached or does not answer."""
 
@@ -178,12 +207,18 @@ def register_error_handlers(app: Flask) -> None:
         if isinstance(exc, InternalServerError) and isinstance(original, CtomError):
             # Raised while the response was being finished (e.g. saving the session).
             return _render_ctom_error(original)
+        if isinstance(exc, InternalServerError) and original and database_unavailable(original):
+            log.error("Database unavailable: %s", original)
+            return _render_ctom_error(DatabaseUnavailable())
         status = exc.code or 500
         hint = _HTTP_HINTS.get(status, "Go back and try again.")
         return render_error(status, exc.name, exc.description or exc.name, hint)
 
     @app.errorhandler(Exception)
-    def _unexpected(exc: Exception) -> tuple[Any, int]:
+    def _unexpected(exc: Exception) -> tuple[Any, int] | Response:
+        if database_unavailable(exc):
+            log.error("Database unavailable on %s %s: %s", request.method, request.path, exc)
+            return _render_ctom_error(DatabaseUnavailable())
         log.exception("Unhandled error on %s %s", request.method, request.path)
         return render_error(
             500,

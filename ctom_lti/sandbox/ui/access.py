@@ -134,5 +134,7 @@ def csrf_token() -> str:
 
 
 def check_csrf() -> None:
-    if not hmac.compare_digest(request.form.get("csrf_token", ""), csrf_token()):
+    # Bytes: ``compare_digest`` raises on text with non-ASCII characters, which anyone can send.
+    sent = request.form.get("csrf_token", "").encode("utf-8", "surrogatepass")
+    if not hmac.compare_digest(sent, csrf_token().encode()):
         raise UiError("The form expired", "Go back, reload the page and try again.", 400)

@@ -263,3 +263,18 @@ def test_debug_page_shows_the_last_id_token(world: World) -> None:
     assert page.status_code == 200
     claims_text = page.text.split('id="claims">')[1].split("</pre>")[0]
     assert json.dumps(world.student.lti_id) in claims_text.replace("&#34;", '"')
+
+
+def test_a_form_token_with_non_ascii_characters_is_refused_not_a_crash(
+    sandbox: SandboxServer,
+) -> None:
+    admin = Browser(sandbox.base_url)
+    admin.sign_in(sandbox.admin_user_id)
+    store = sandbox.store
+    refused = admin.post(
+        f"/accounts/{store.root_account_id}/developer_keys",
+        data={"csrf_token": "jeton-périmé-✓", "method": "url", "url": "http://x.example"},
+    )
+    assert refused.status_code == 400
+    assert "The form expired" in refused.text
+    assert store.table("developer_keys") == {}

@@ -15,7 +15,7 @@ from markdown_it import MarkdownIt
 
 _TAGS = frozenset(
     {
-        "p", "br", "hr", "h1", "h2", "h3", "h4", "h5", "h6", "strong", "em", "code", "pre",
+        "p", "br", "hr", "h3", "h4", "h5", "h6", "strong", "em", "code", "pre",
         "blockquote", "ul", "ol", "li", "a", "table", "thead", "tbody", "tr", "th", "td", "del",
     }
 )  # fmt: skip
@@ -28,15 +28,21 @@ def _parser() -> MarkdownIt:
     return MarkdownIt("commonmark", {"html": False, "linkify": False}).enable("table")
 
 
-def render_markdown(text: str) -> str:
-    """Sanitised HTML for ``text``; headings are shifted down so a reflection's own ``#`` never
-    competes with the export's headings (and its bookmarks)."""
-    html = _parser().render(text)
-    for level in range(6, 0, -1):
-        shifted = min(level + 3, 6)
-        html = html.replace(f"<h{level}>", f"<h{shifted}>").replace(
-            f"</h{level}>", f"</h{shifted}>"
-        )
+def render_markdown(text: str, top_level: int = 3) -> str:
+    """Sanitised HTML for ``text``.
+
+    The reflection's own headings are renumbered to follow the export's: the highest level it
+    uses becomes ``top_level`` and each further level one more (at most ``h6``), so levels
+    never skip and a reflection's ``#`` never competes with the export's headings and bookmarks.
+    """
+    parser = _parser()
+    tokens = parser.parse(text)
+    used = sorted({t.tag for t in tokens if t.type in ("heading_open", "heading_close")})
+    levels = {tag: f"h{min(top_level + i, 6)}" for i, tag in enumerate(used)}
+    for token in tokens:
+        if token.type in ("heading_open", "heading_close"):
+            token.tag = levels[token.tag]
+    html = parser.renderer.render(tokens, parser.options, {})
     return nh3.clean(
         html,
         tags=set(_TAGS),

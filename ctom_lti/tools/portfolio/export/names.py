@@ -12,6 +12,7 @@ from __future__ import annotations
 import mimetypes
 import re
 import unicodedata
+from datetime import date
 from urllib.parse import urlsplit
 
 from ctom_lti.tools.portfolio.export.document import ArtifactEntry
@@ -76,3 +77,9 @@ def safe_href(url: str | None) -> str | None:
     if parts.scheme.lower() not in _LINK_SCHEMES or not parts.hostname:
         return None
     return parts.geturl()
+
+
+def download_name(candidate_name: str, day: date, extension: str) -> str:
+    """What an export is called when downloaded: ``portfolio-<name>-<day>.<extension>``."""
+    stem = safe_file_name(candidate_name, None, 0).removeprefix("00-")
+    return f"portfolio-{stem.lower()}-{day.isoformat()}.{extension}"

@@ -84,7 +84,7 @@ def _stylesheet() -> Markup:
 
 
 def _reflection_html(markdown: str) -> Markup:
-    return Markup(render_markdown(markdown)) if markdown.strip() else Markup()  # noqa: S704 (sanitised by nh3)
+    return Markup(render_markdown(markdown, top_level=4)) if markdown.strip() else Markup()  # noqa: S704 (sanitised by nh3)
 
 
 def _fetcher(images: dict[str, Future[EmbeddedImage | None]]) -> Any:

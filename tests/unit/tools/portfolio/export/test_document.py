@@ -48,10 +48,12 @@ def test_markdown_renders_without_script_event_attributes_or_javascript_links() 
     assert "127.0.0.1" not in html  # images named by a reflection are never fetched
 
 
-def test_a_reflections_own_headings_sit_below_the_exports_headings() -> None:
+def test_a_reflections_own_headings_sit_below_the_exports_headings_without_gaps() -> None:
     html = render_markdown("# One\n\n## Two\n\n###### Six\n")
-    assert "<h4>One</h4>" in html
-    assert "<h5>Two</h5>" in html
-    assert "<h6>Six</h6>" in html
+    assert "<h3>One</h3>" in html
+    assert "<h4>Two</h4>" in html
+    assert "<h5>Six</h5>" in html  # the next level down, not a jump from h4 to h6
     assert "<h1" not in html
     assert "<h2" not in html
+    assert "<h4>Only</h4>" in render_markdown("## Only\n", top_level=4)
+    assert "<h6>Deep</h6>" in render_markdown("# A\n## B\n### C\n#### Deep\n", top_level=3)

@@ -76,7 +76,7 @@ def due_reports(
             ProgressReport.due_on <= today + timedelta(days=horizon_days),
         )
     ).all()
-    sent = reminders_by_report(session, ProgressReport.cohort_id == cohort_id) if rows else {}
+    sent = reminders_by_report(session, cohort_id) if rows else {}
     lines = [
         DueLine(
             r[0],

@@ -76,7 +76,7 @@ def rows(
     where = [ProgressReport.cohort_id == cohort_id]
     if mentor_id is not None:
         where.append(ProgressReport.mentor_person_id == mentor_id)
-    sent = reminders_by_report(session, *where)
+    sent = reminders_by_report(session, cohort_id, mentor_id=mentor_id)
     yield HEADER
     result = session.execute(
         select(

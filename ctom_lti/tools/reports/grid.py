@@ -11,7 +11,7 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass, field
-from datetime import date, datetime
+from datetime import UTC, date, datetime, timedelta
 
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session, aliased
@@ -73,14 +73,20 @@ def cohort_today(cohort: Cohort, now: datetime) -> date:
     return local_today(cohort.time_zone or "UTC", now)
 
 
-def reminders_by_report(session: Session, *where: object) -> dict[int, tuple[str, ...]]:
+def reminders_by_report(
+    session: Session, cohort_id: int, *, mentor_id: int | None = None
+) -> dict[int, tuple[str, ...]]:
+    """The reminder steps sent for each report of the cohort (one mentor's when given)."""
     order = {"before": 0, "due": 1, "overdue": 2}
     found: dict[int, list[str]] = defaultdict(list)
-    for report_id, step in session.execute(
-        select(ReportReminder.report_id, ReportReminder.step)
-        .join(ProgressReport, ProgressReport.id == ReportReminder.report_id)
-        .where(ReportReminder.status == SENT, *where)  # type: ignore[arg-type]
-    ):
+    query = select(ReportReminder.report_id, ReportReminder.step).where(
+        ReportReminder.cohort_id == cohort_id, ReportReminder.status == SENT
+    )
+    if mentor_id is not None:
+        query = query.join(ProgressReport, ProgressReport.id == ReportReminder.report_id).where(
+            ProgressReport.mentor_person_id == mentor_id
+        )
+    for report_id, step in session.execute(query):
         found[report_id].append(step)
     return {k: tuple(sorted(v, key=lambda s: order.get(s, 9))) for k, v in found.items()}
 
@@ -112,7 +118,7 @@ def cohort_grid(
         .join(candidate, candidate.id == ProgressReport.candidate_person_id)
         .where(ProgressReport.cohort_id == cohort_id)
     ).all()
-    sent = reminders_by_report(session, ProgressReport.cohort_id == cohort_id)
+    sent = reminders_by_report(session, cohort_id)
     mentors = sorted({(r[3], str(r[4])) for r in rows}, key=lambda m: (m[1].casefold(), m[0]))
     months = tuple(sorted({r[5] for r in rows}))
     by_candidate: dict[int, GridRow] = {}
@@ -159,30 +165,32 @@ def overview(session: Session, platform_id: int, now: datetime) -> list[CohortSu
         .where(Cohort.platform_id == platform_id)
         .order_by(Cohort.title, Cohort.id)
     ).all()
-    in_platform = ProgressReport.cohort_id.in_(
-        select(Cohort.id).where(Cohort.platform_id == platform_id).scalar_subquery()
-    )
+    ids = [c[0] for c in cohorts]
     counts: dict[int, dict[str, int]] = defaultdict(lambda: dict.fromkeys(STATES, 0))
     todays = {c[0]: local_today(c[3] or "UTC", now) for c in cohorts}
-    for cohort_id, status, due_on, n in session.execute(
-        select(
-            ProgressReport.cohort_id,
-            ProgressReport.status,
-            ProgressReport.due_on,
-            func.count(),
-        )
-        .where(in_platform)
-        .group_by(ProgressReport.cohort_id, ProgressReport.status, ProgressReport.due_on)
+    # A cohort's local date is UTC's, the day before or the day after: a report still owed is
+    # overdue when due before it, so each group counts the reports due before each of the three
+    # (one pass over the (cohort, status, due_on) index, a row per cohort and status).
+    utc_today = now.astimezone(UTC).date()
+    before = [
+        func.count().filter(ProgressReport.due_on < utc_today + timedelta(days=k))
+        for k in (-1, 0, 1)
+    ]
+    for cohort_id, status, total, *due_before in session.execute(
+        select(ProgressReport.cohort_id, ProgressReport.status, func.count(), *before)
+        .where(ProgressReport.cohort_id.in_(ids))
+        .group_by(ProgressReport.cohort_id, ProgressReport.status)
     ):
-        today = todays.get(cohort_id)
-        if today is not None:
-            counts[cohort_id][state_of(status, due_on, today)] += int(n)
+        late = 0
+        if status in OWED:
+            late = int(due_before[(todays[cohort_id] - utc_today).days + 1])
+        counts[cohort_id][status] += int(total) - late
+        counts[cohort_id][OVERDUE] += late
     reminded = dict(
         session.execute(
-            select(ProgressReport.cohort_id, func.count())
-            .join(ReportReminder, ReportReminder.report_id == ProgressReport.id)
-            .where(in_platform, ReportReminder.status == SENT)
-            .group_by(ProgressReport.cohort_id)
+            select(ReportReminder.cohort_id, func.count())
+            .where(ReportReminder.cohort_id.in_(ids), ReportReminder.status == SENT)
+            .group_by(ReportReminder.cohort_id)
         ).all()
     )
     return [

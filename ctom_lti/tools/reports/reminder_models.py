@@ -9,10 +9,11 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import ForeignKey, String, Text, UniqueConstraint
+from sqlalchemy import ForeignKey, Index, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column
 
 from ctom_lti.db import Model, utcnow
+from ctom_lti.tools.reports.models import ProgressReport
 
 SENT = "sent"
 FAILED = "failed"
@@ -23,12 +24,17 @@ class ReportReminder(Model):
     """One reminder step of one report (``progress_report``)."""
 
     __tablename__ = "progress_report_reminder"
-    __table_args__ = (UniqueConstraint("report_id", "step"),)
+    __table_args__ = (
+        UniqueConstraint("report_id", "step"),
+        Index("ix_progress_report_reminder_cohort_status", "cohort_id", "status"),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     report_id: Mapped[int] = mapped_column(
         ForeignKey("progress_report.id", ondelete="CASCADE"), index=True
     )
+    #: The report's cohort, so a cohort's reminders are counted without reading its reports.
+    cohort_id: Mapped[int] = mapped_column(ForeignKey("cohort.id", ondelete="CASCADE"))
     #: ``before`` (3 days before the due day), ``due`` (on it), ``overdue`` (7 days after).
     step: Mapped[str] = mapped_column(String(16))
     #: ``sent``, ``failed`` or ``skipped``.
@@ -41,3 +47,13 @@ class ReportReminder(Model):
     conversation_id: Mapped[str | None] = mapped_column(String(64))
     #: Why the last attempt failed, in words an admin can act on.
     error: Mapped[str] = mapped_column(Text, default="")
+
+
+#: Counting a registration's reports by cohort and state reads this index alone (the staff
+#: overview), not the report rows.
+OVERVIEW_INDEX = Index(
+    "ix_progress_report_cohort_status_due",
+    ProgressReport.cohort_id,
+    ProgressReport.status,
+    ProgressReport.due_on,
+)

@@ -98,9 +98,9 @@ def _rows(session: Session, cohort_id: int, today: date) -> list[_Row]:
     steps: dict[int, dict[str, str]] = defaultdict(dict)
     if found:
         for report_id, step, status in session.execute(
-            select(ReportReminder.report_id, ReportReminder.step, ReportReminder.status)
-            .join(ProgressReport, ProgressReport.id == ReportReminder.report_id)
-            .where(ProgressReport.cohort_id == cohort_id)
+            select(ReportReminder.report_id, ReportReminder.step, ReportReminder.status).where(
+                ReportReminder.cohort_id == cohort_id
+            )
         ):
             steps[report_id][step] = status
     return [
@@ -179,7 +179,15 @@ def send_reminders(
                 conversation_id = str(made[0].id) if made else None
             except CtomError as exc:
                 error = exc.message
-        _record(session, message, decisions, now=now, error=error, conversation_id=conversation_id)
+        _record(
+            session,
+            message,
+            decisions,
+            cohort_id=cohort.id,
+            now=now,
+            error=error,
+            conversation_id=conversation_id,
+        )
         outcome.messages.append(_with_error(message, error))
         after_each()
     return outcome
@@ -196,6 +204,7 @@ def _record(
     message: MentorMessage,
     decisions: dict[int, reminders.Decision],
     *,
+    cohort_id: int,
     now: datetime,
     error: str | None,
     conversation_id: str | None,
@@ -211,7 +220,12 @@ def _record(
         found = existing.get((report_id, step))
         if found is None:
             found = ReportReminder(
-                report_id=report_id, step=step, status=FAILED, attempts=0, first_tried_at=now
+                report_id=report_id,
+                cohort_id=cohort_id,
+                step=step,
+                status=FAILED,
+                attempts=0,
+                first_tried_at=now,
             )
             session.add(found)
         return found

@@ -84,7 +84,13 @@ def test_reminders_sent_are_shown_beside_the_report(
         first = reports_of(session, made.candidates[0])[0]
         for step in ("due", "overdue"):
             session.add(
-                ReportReminder(report_id=first.id, step=step, status=SENT, sent_at=utcnow())
+                ReportReminder(
+                    report_id=first.id,
+                    cohort_id=cohort_id,
+                    step=step,
+                    status=SENT,
+                    sent_at=utcnow(),
+                )
             )
     html = client.get(f"/c/{cohort_id}/reports/grid").get_data(as_text=True)
     assert "Reminded: on the due day, 7 days overdue" in html

@@ -5,6 +5,7 @@ Every page passes axe-core with 0 violations."""
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 import pytest
@@ -74,6 +75,7 @@ def test_an_admin_reads_the_grid_and_a_mentor_reads_the_reminder(
         assert_accessible(frame, "report grid")
         frame.get_by_label("State").select_option("overdue")
         frame.get_by_role("button", name="Show").click()
+        frame.wait_for_url(re.compile(r"state=overdue"))
         frame.get_by_role("heading", name="Reports by month").wait_for()
         states = frame.locator(".report-state").all_inner_texts()
         assert states and set(states) == {"Overdue"}

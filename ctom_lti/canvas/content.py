@@ -217,7 +217,9 @@ class CourseContentCalls(GatewayBase):
         """:calls: ``GET /api/v1/courses/:course_id/assignments``"""
         return self._call(
             "GET courses/:id/assignments",
-            lambda: [assignment_from(a) for a in self._course(course_id).get_assignments()],
+            lambda: [
+                assignment_from(a) for a in self._json_pages(f"courses/{course_id}/assignments")
+            ],
         )
 
     def create_assignment(self, course_id: int, fields: AssignmentFields) -> CanvasAssignment:

@@ -244,8 +244,11 @@ class CanvasGateway(CourseContentCalls, InboxCalls):
             "GET courses/:id/students/submissions",
             lambda: [
                 entry
-                for group in self._course(course_id).get_multiple_submissions(
-                    student_ids=["all"], assignment_ids=ids, grouped=True
+                for group in self._json_pages(
+                    f"courses/{course_id}/students/submissions",
+                    student_ids=["all"],
+                    assignment_ids=ids,
+                    grouped=True,
                 )
                 for entry in gradebook_entries_from(group)
             ],

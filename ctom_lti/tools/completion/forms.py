@@ -6,10 +6,10 @@ CSRFProtect guards every POST of the app, so the forms do no second check.
 from __future__ import annotations
 
 from flask_wtf import FlaskForm  # type: ignore[import-untyped]
-from wtforms import BooleanField, IntegerField, SelectField, TextAreaField
-from wtforms.validators import InputRequired, Length, NumberRange, ValidationError
+from wtforms import BooleanField, IntegerField, StringField, TextAreaField
+from wtforms.validators import AnyOf, InputRequired, Length, NumberRange, ValidationError
 
-from ctom_lti.tools.completion.settings import RULES
+from ctom_lti.tools.completion.settings import RULE_KEYS
 
 
 class _Form(FlaskForm):  # type: ignore[misc]
@@ -23,7 +23,7 @@ class _Form(FlaskForm):  # type: ignore[misc]
 class OverrideForm(_Form):
     """Mark one rule met for one candidate, saying why (or revoke that)."""
 
-    rule = SelectField("Rule", choices=list(RULES))
+    rule = StringField("Rule", validators=[AnyOf(RULE_KEYS, message="Choose one of the rules.")])
     justification = TextAreaField(
         "Justification",
         validators=[Length(max=4000, message="Keep the justification under 4000 characters.")],

@@ -120,13 +120,32 @@ def read_gradebook(
     settings: CompletionSettings,
     zone: ZoneInfo,
 ) -> Gradebook:
-    """The cohort's gradebook for the rules' assignments (raises ``CanvasError`` s).
+    """The cohort's gradebook for the rules' assignments (raises ``CanvasError`` s)."""
+    assignment_keys, group_keys = spec_keys(session, cohort)
+    return read_course_gradebook(
+        gateway,
+        int(cohort.canvas_course_id or 0),
+        assignment_keys,
+        group_keys,
+        settings=settings,
+        zone=zone,
+    )
+
+
+def read_course_gradebook(
+    gateway: CanvasGateway,
+    course_id: int,
+    assignment_keys: Mapping[int, str],
+    group_keys: Mapping[int, str],
+    *,
+    settings: CompletionSettings,
+    zone: ZoneInfo,
+) -> Gradebook:
+    """A course's gradebook, given sync's mapping: two kinds of call, paged by 100.
 
     :calls: ``GET /api/v1/courses/:id/assignments`` then
         ``GET /api/v1/courses/:id/students/submissions`` (grouped, every student)
     """
-    course_id = int(cohort.canvas_course_id or 0)
-    assignment_keys, group_keys = spec_keys(session, cohort)
     chosen = known_assignments(
         gateway.list_assignments(course_id), assignment_keys, group_keys, settings, zone
     )

@@ -28,6 +28,11 @@ from ctom_lti.tools.completion.results import CandidateResult
 from ctom_lti.tools.completion.rules import evaluate
 from ctom_lti.tools.completion.settings import CompletionSettings, settings_from
 
+#: Membership states of a candidate who has left the programme.
+WITHDRAWN = frozenset({"inactive", "withdrawn"})
+#: Membership rows that stand for nobody of their own (merged into the person's launched row).
+GONE = ("merged",)
+
 #: Opens the Canvas gateway of a cohort (raises a ``CtomError`` when it cannot).
 OpenGateway = Callable[[Cohort], CanvasGateway]
 
@@ -55,10 +60,23 @@ def _candidates(session: Session, cohort_id: int) -> list[tuple[Person, bool]]:
     rows = session.execute(
         select(Person, Membership.status)
         .join(Membership, Membership.person_id == Person.id)
-        .where(Membership.cohort_id == cohort_id, Membership.role == Role.CANDIDATE.value)
+        .where(
+            Membership.cohort_id == cohort_id,
+            Membership.role == Role.CANDIDATE.value,
+            Membership.status.not_in(GONE),
+        )
         .order_by(Person.family_name, Person.name, Person.email, Person.id)
     )
-    return [(person, status != "active") for person, status in rows]
+    chosen: dict[str, tuple[Person, str]] = {}
+    for person, status in rows:
+        # One person per email: someone imported before their first launch has a pending row
+        # until pairing adopts it; the launched (active) row is the one to show.
+        key = (person.email or f"#{person.id}").lower()
+        if key not in chosen or (chosen[key][1] != "active" and status == "active"):
+            chosen[key] = (person, status)
+    # "inactive": gone from the Canvas roster (ctom_lti.cohorts.roster); "pending" people were
+    # imported before their first launch and are still in the programme.
+    return [(person, status in WITHDRAWN) for person, status in chosen.values()]
 
 
 def _overrides(session: Session, cohort_id: int) -> dict[int, dict[str, ev.Override]]:

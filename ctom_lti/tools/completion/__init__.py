@@ -5,6 +5,7 @@ from ctom_lti.features import Feature, Page
 from ctom_lti.models import Role
 from ctom_lti.tools.completion import models
 from ctom_lti.tools.completion.cli import completion_command
+from ctom_lti.tools.completion.demo_seed import seed_demo
 from ctom_lti.tools.completion.views import bp
 
 STAFF = frozenset({Role.INSTRUCTOR, Role.ADMIN})
@@ -68,4 +69,5 @@ feature = Feature(
     ),
     models=models,
     commands=(completion_command,),
+    demo_seed=seed_demo,
 )

@@ -54,6 +54,7 @@ def completion_command(
     from ctom_lti.features import registry_of
     from ctom_lti.lti.registrations import get_fernet
     from ctom_lti.tools.completion.export import cohort_json, csv_text
+    from ctom_lti.tools.completion.grade_column import queue_changes
     from ctom_lti.tools.completion.service import check_cohort
     from ctom_lti.tools.completion.snapshots import freeze as freeze_check
 
@@ -69,6 +70,7 @@ def completion_command(
                 open_gateway=lambda c: cohort_gateway(session, c, get_fernet(app)),
                 today=today,
             )
+            queued = queue_changes(session, check)
             frozen: tuple[int, str] | None = None
             if freeze:
                 row = freeze_check(session, check, actor_id=None, actor_name="command line")
@@ -94,6 +96,8 @@ def completion_command(
                 click.echo(f"    what to do: {rule.todo}")
     done = sum(1 for r in check.results if r.passed)
     click.echo(f"{done} of {len(check.results)} candidates complete as of {today.isoformat()}.")
+    if queued:
+        click.echo(f"{queued} changed results queued for the Canvas gradebook column.")
     if check.evidence.gradebook_problem:
         click.echo(f"Canvas gradebook not read: {check.evidence.gradebook_problem}", err=True)
     if frozen is not None:

@@ -36,7 +36,10 @@ def _last_queued(session: Session, cohort_id: int) -> Mapping[int, bool]:
         .where(GradePost.cohort_id == cohort_id, GradePost.column_tag == COLUMN.tag)
         .order_by(GradePost.id)
     )
-    return dict(rows.tuples().all())
+    last: dict[int, bool] = {}
+    for person_id, passed in rows:
+        last[person_id] = passed  # ordered by id: the latest decision wins
+    return last
 
 
 def queue_changes(session: Session, check: CohortCheck) -> int:

@@ -19,6 +19,7 @@ from ctom_lti.models import Cohort, Role
 from ctom_lti.tools.completion import service, snapshots
 from ctom_lti.tools.completion.export import csv_text
 from ctom_lti.tools.completion.forms import FreezeForm, OverrideForm
+from ctom_lti.tools.completion.grade_column import queue_changes
 from ctom_lti.tools.completion.overrides import find_override, set_override
 from ctom_lti.tools.completion.results import Overall, State
 from ctom_lti.tools.completion.settings import RULES
@@ -51,6 +52,9 @@ def index(launch: SessionLaunch, cohort_id: int) -> tuple[str, int]:
     if not launch.has_any(*STAFF):
         mine = check.result_for(launch.person_id)
         return render_template("completion/checklist.html", result=mine, check=check), 200
+    # Staff looking at the table is the check running: a changed decision goes to Canvas.
+    if queue_changes(get_session(), check):
+        get_session().commit()
     chosen = filter_results(check.results, request.args)
     return render_template(
         "completion/table.html",
@@ -122,7 +126,7 @@ def override(
         db,
         cohort_id,
         person_id,
-        form.rule.data,
+        str(form.rule.data),
         justification=(form.justification.data or "").strip(),
         expected_version=form.expected_version,
         actor_id=launch.person_id,
@@ -179,6 +183,7 @@ def freeze(launch: SessionLaunch, cohort_id: int) -> tuple[str, int] | BaseRespo
         actor_name=service.person_name(db, launch.person_id),
         note=(form.note.data or "").strip(),
     )
+    queue_changes(db, check)
     db.commit()
     flash(f"Frozen as of {row.as_of}: {row.completed} of {row.candidates} complete.", "success")
     return redirect(tool_url("completion.snapshot_show", cohort_id=cohort_id, snapshot_id=row.id))

@@ -186,9 +186,9 @@ def test_a_frozen_snapshot_is_shown_unchanged_and_verifies(
     assert digest in verified.get_data(as_text=True)
     # Someone edits the stored inputs: verification says so.
     with session_scope(app) as s:
-        row = s.get(CompletionSnapshot, snapshot_id)
-        assert row is not None
-        row.inputs = row.inputs.replace('"withdrawn":false', '"withdrawn":true', 1)
+        stored = s.get(CompletionSnapshot, snapshot_id)
+        assert stored is not None
+        stored.inputs = stored.inputs.replace('"withdrawn":false', '"withdrawn":true', 1)
     tampered = client.post(f"{url}/{snapshot_id}/verify", data={"csrf_token": token})
     assert "Verification failed." in tampered.get_data(as_text=True)
 

@@ -14,10 +14,9 @@ from ctom_lti.db import session_scope
 from ctom_lti.demo import DemoStack, start_demo
 from ctom_lti.features import registry_of
 from ctom_lti.lti.registrations import get_fernet
+from ctom_lti.sandbox.seed import COURSE_SIS_ID
 from ctom_lti.tools.completion.results import CandidateResult, State
 from ctom_lti.tools.completion.service import check_cohort
-
-SIS = "CTOM-2026-C12"
 
 
 @pytest.fixture(scope="module")
@@ -37,7 +36,7 @@ def _results(demo: DemoStack) -> list[CandidateResult]:
     with session_scope(app) as s:
         check = check_cohort(
             s,
-            find_cohort(s, SIS).id,
+            find_cohort(s, COURSE_SIS_ID).id,
             features=registry_of(app).features,
             open_gateway=lambda c: cohort_gateway(s, c, get_fernet(app)),
             today=date.today(),

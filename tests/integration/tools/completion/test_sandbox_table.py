@@ -10,10 +10,13 @@ from typing import Any
 
 import pytest
 from flask import Flask
+from sqlalchemy import select
 
 from ctom_lti import create_app
 from ctom_lti.cohorts.records import find_cohort
 from ctom_lti.db import get_engine, session_scope
+from ctom_lti.grades import GradePost
+from ctom_lti.models import Person
 from ctom_lti.sandbox.server import SandboxServer
 from ctom_lti.tools.completion.export import cohort_json
 from ctom_lti.tools.completion.service import check_cohort
@@ -135,3 +138,27 @@ def test_twenty_percent_faults_give_the_same_table(
     assert results == [EXPECTED] * 5
     faults = [e for e in sandbox.log.entries(path_prefix="/api/") if e.fault]
     assert faults, "the knobs injected no fault"
+
+
+def test_changed_results_are_queued_once_for_the_gradebook_column(app: Flask, course: int) -> None:
+    args = ["completion", "--cohort", SIS, "--as-of", AS_OF.isoformat()]
+    first = app.test_cli_runner().invoke(args=args)
+    assert "5 changed results queued" in first.output
+    with session_scope(app) as s:
+        posts = {
+            (email, passed)
+            for email, passed in s.execute(
+                select(Person.email, GradePost.passed)
+                .join(GradePost, GradePost.person_id == Person.id)
+                .where(GradePost.column_tag == "ctom-completion")
+            )
+        }
+    assert posts == {
+        (email("done"), True),
+        (email("excused"), True),
+        (email("absent"), False),
+        (email("ungraded"), False),
+        (email("returned"), False),
+    }
+    again = app.test_cli_runner().invoke(args=args)
+    assert "queued" not in again.output

@@ -15,7 +15,7 @@ if TYPE_CHECKING:
 __all__ = ["FEATURES", "app_features", "create_app"]
 
 #: The application's features (packages under ``ctom_lti/tools/``), in navigation order.
-FEATURES = ("home", "profile", "pairing", "grades", "reports", "completion")
+FEATURES = ("home", "profile", "pairing", "grades", "reports", "portfolio", "completion")
 
 
 def app_features() -> tuple[Feature, ...]:

@@ -83,7 +83,15 @@ def nav(page: str) -> list[str]:
 def test_the_new_feature_has_its_page_nav_entry_and_home_card(lti: LaunchActions) -> None:
     home_url = lti.launch("instructor").headers["Location"]
     home = lti.client.get(home_url).get_data(as_text=True)
-    assert nav(home) == ["Home", "Profile", "Pairing", "Reports", "Portfolio", "Completion", "Notes"]
+    assert nav(home) == [
+        "Home",
+        "Profile",
+        "Pairing",
+        "Reports",
+        "Portfolio",
+        "Completion",
+        "Notes",
+    ]
     assert "<strong>Cohort notes</strong></a> — Jot down what the cohort needs next." in home
     notes = lti.client.get(home_url + "notes")
     assert notes.status_code == 200

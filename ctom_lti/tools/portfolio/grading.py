@@ -7,13 +7,14 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from ctom_lti.curriculum import load_curriculum
+from ctom_lti.grades import ColumnSpec, enqueue_pass_fail
 from ctom_lti.lti.session_launch import SessionLaunch
 from ctom_lti.models import AuditEvent
 from ctom_lti.tools.portfolio.models import Reflection
 from ctom_lti.tools.portfolio.rules import all_signed_off, grade_change
 
-COLUMN_TAG = "ctom-portfolio"
-COLUMN_LABEL = "Professional portfolio"
+COLUMN = ColumnSpec(tag="ctom-portfolio", label="Professional portfolio")
+COLUMN_TAG = COLUMN.tag
 
 
 def statuses(session: Session, cohort_id: int, candidate_id: int) -> dict[str, str]:
@@ -51,4 +52,13 @@ def record_change(
 
 
 def _enqueue(session: Session, cohort_id: int, candidate_id: int, passed: bool) -> None:
-    """Queue the score in the grade outbox (posted to Canvas by its worker)."""
+    """Queue the score in the grade outbox (posted to Canvas after the commit, or by its
+    worker)."""
+    enqueue_pass_fail(
+        session,
+        cohort_id=cohort_id,
+        column=COLUMN,
+        person_id=candidate_id,
+        passed=passed,
+        source="portfolio: all principles signed off" if passed else "portfolio: reopened",
+    )

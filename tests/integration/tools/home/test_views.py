@@ -9,13 +9,13 @@ from flask.testing import FlaskClient
 from tests.lti_fixtures import LaunchActions
 
 
-def test_a_candidate_sees_the_profile_due_and_the_coming_pages(
+def test_a_candidate_sees_the_profile_due_and_their_portfolio(
     lti: LaunchActions, client: FlaskClient
 ) -> None:
     home = client.get(lti.launch("candidate").headers["Location"]).get_data(as_text=True)
     due = home.split('id="due-title"')[1].split("</section>")[0]
     assert "Complete your programme profile" in due
-    assert '<strong>Portfolio reflections</strong> <span class="muted">(coming soon)</span>' in home
+    assert "<strong>Your portfolio</strong></a> — 0 of 16 principles signed off." in home
     assert "Mentor pairing" not in home
     assert "is coming soon" not in home  # no link asked for a page
 

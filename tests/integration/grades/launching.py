@@ -8,7 +8,7 @@ from urllib.parse import urljoin, urlsplit
 from ctom_lti.sandbox.store import User
 from tests.lti_support import LoopbackBrowser, html_forms, http_browser, parse_page_config
 
-from .conftest import GradedCohort
+from .graded import GradedCohort
 
 
 def _sign_in(browser: LoopbackBrowser, base_url: str, user: User) -> None:

@@ -11,7 +11,7 @@ from ctom_lti.db import get_engine
 from ctom_lti.grades import GradeColumn, PostState
 from ctom_lti.grades.worker import drain, run_once
 
-from .conftest import PORTFOLIO, REPORT, GradedCohort
+from .graded import PORTFOLIO, REPORT, GradedCohort
 
 
 def test_a_post_makes_the_column_once_and_marks_the_candidate(graded: GradedCohort) -> None:

@@ -11,7 +11,7 @@ from ctom_lti.cli import main
 from ctom_lti.grades.worker import drain
 from ctom_lti.sandbox.store import User
 
-from .conftest import REPORT, GradedCohort
+from .graded import REPORT, GradedCohort
 from .launching import launch
 
 

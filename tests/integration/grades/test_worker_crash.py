@@ -19,7 +19,7 @@ from ctom_lti.db import get_engine, utcnow
 from ctom_lti.grades import GradePost
 from ctom_lti.grades.worker import drain
 
-from .conftest import REPORT, GradedCohort
+from .graded import REPORT, GradedCohort
 
 LEASE_SECONDS = 3.0
 

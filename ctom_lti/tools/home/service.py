@@ -9,7 +9,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import ColumnElement, Executable, bindparam, case, func, select
+from sqlalchemy import ColumnElement, Executable, bindparam, case, func, select, true
 from sqlalchemy.orm import Session
 
 from ctom_lti.features import VIEWER_COHORT_ID, VIEWER_PERSON_ID, viewer_cohort_id
@@ -68,10 +68,32 @@ class HomeStatements:
 def home_statements(card_facts: Mapping[str, ColumnElement[Any]]) -> HomeStatements:
     """The statements for an app whose features' card facts are ``card_facts``."""
     cohort = viewer_cohort_id()
-    per_role = [
-        func.sum(case((Membership.role == role.value, 1), else_=0)).over().label(role.value)
-        for role in Role
-    ]
+    # People known from the roster alone have not opened the tool yet.
+    launched = (
+        Membership.cohort_id == cohort,
+        Membership.status == "active",
+        Membership.last_launch_at.is_not(None),
+    )
+    latest = (
+        select(Person.name, Person.email, Membership.role, Membership.last_launch_at)
+        .join(Membership, Membership.person_id == Person.id)
+        .where(*launched)
+        .order_by(Membership.last_launch_at.desc(), Person.name)
+        .limit(ROSTER_LIMIT)
+        .subquery("latest")
+    )
+    # Counted over memberships alone (no join, no window over every row), once, and joined to
+    # each of the latest rows.
+    counts = (
+        select(
+            *(
+                func.sum(case((Membership.role == role.value, 1), else_=0)).label(role.value)
+                for role in Role
+            )
+        )
+        .where(*launched)
+        .subquery("counts")
+    )
     return HomeStatements(
         facts=select(
             select(Cohort.title).where(Cohort.id == cohort).scalar_subquery().label("title"),
@@ -87,20 +109,9 @@ def home_statements(card_facts: Mapping[str, ColumnElement[Any]]) -> HomeStateme
             Person.platform_id == bindparam("platform_id"),
             Person.sub.in_(bindparam("subs", expanding=True)),
         ),
-        # The counts are window sums over everyone who opened the tool, computed before the
-        # limit.
-        recent=select(
-            Person.name, Person.email, Membership.role, Membership.last_launch_at, *per_role
-        )
-        .join(Membership, Membership.person_id == Person.id)
-        .where(
-            Membership.cohort_id == cohort,
-            Membership.status == "active",
-            # People known from the roster alone have not opened the tool yet.
-            Membership.last_launch_at.is_not(None),
-        )
-        .order_by(Membership.last_launch_at.desc(), Person.name)
-        .limit(ROSTER_LIMIT),
+        recent=select(latest, *(counts.c[role.value] for role in Role))
+        .join_from(latest, counts, true())
+        .order_by(latest.c.last_launch_at.desc(), latest.c.name),
     )
 
 

@@ -337,6 +337,8 @@ def main() -> None:
             session.commit()
             seeded = Seeded(platform.id, [])
         print(f"reports benchmark on {database.label}; {repeat} runs per figure after 2 warm-ups")
+        load = ", ".join(f"{x:.1f}" for x in os.getloadavg())
+        print(f"machine: {os.cpu_count()} CPUs, load average {load} (wall times include waiting)")
         print(
             f"{'candidates':>10} {'reports':>8}  {'page':<30} {'p95':>9} {'median':>9} "
             f"{'CPU':>9} {'SQL':>4}"
@@ -366,6 +368,8 @@ def main() -> None:
                 )
             print(f"{'':>20}  (seeded {len(seeded.cohorts)} cohorts in {seed_s:.1f} s)")
         same = all(len(v) == 1 for v in counts.values())
+        load = ", ".join(f"{x:.1f}" for x in os.getloadavg())
+        print(f"load average at the end: {load}")
         print(
             f"p95 at {sizes[-1]:,} candidates: {worst:.1f} ms "
             f"({'under' if worst < TARGET_MS else 'OVER'} the {TARGET_MS:.0f} ms target); "

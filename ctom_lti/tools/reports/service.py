@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from datetime import date, datetime
 
 from sqlalchemy import select
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, load_only
 
 from ctom_lti.models import Cohort
 from ctom_lti.tools.reports.history import (
@@ -74,7 +74,20 @@ def sync_schedule(
     rows = {
         (r.pairing_id, r.month): r
         for r in session.scalars(
-            select(ProgressReport).where(ProgressReport.cohort_id == cohort_id)
+            select(ProgressReport)
+            .where(ProgressReport.cohort_id == cohort_id)
+            # Only what the comparison reads: not what mentors wrote (JSON parsed per row).
+            .options(
+                load_only(
+                    ProgressReport.pairing_id,
+                    ProgressReport.month,
+                    ProgressReport.status,
+                    ProgressReport.period_start,
+                    ProgressReport.period_end,
+                    ProgressReport.due_on,
+                    ProgressReport.version,
+                )
+            )
         )
     }
     made = moved = 0

@@ -10,6 +10,8 @@ from flask.testing import FlaskClient
 from sqlalchemy import event
 
 from ctom_lti.db import get_engine, session_scope, utcnow
+from ctom_lti.models import Cohort
+from ctom_lti.tools.reports.grid import cohort_grid, cohort_today, overview
 from ctom_lti.tools.reports.reminder_models import SENT, ReportReminder
 from tests.integration.tools.reports.dash_support import (
     arrange,
@@ -116,9 +118,17 @@ def test_an_admin_sees_every_cohort_of_the_registration(
     second = launch(lti, "admin", "admin-1", context_id="b" * 40)
     few, html = statements_of(app, client, f"/c/{second}/reports/overview")
     assert html.count('<th scope="row">') == 3  # two cohorts and the total
-    arrange(app, second, candidates=30, mentors=10)
+    made = arrange(app, second, candidates=30, mentors=10)
+    set_status(app, made.candidates[0], ["submitted", "returned", "acknowledged", "draft"])
     many, html = statements_of(app, client, f"/c/{second}/reports/overview")
     assert len(many) == len(few)
+    with session_scope(app) as session:
+        cohort = session.get(Cohort, second)
+        assert cohort is not None
+        now = utcnow()
+        [summary] = [s for s in overview(session, cohort.platform_id, now) if s.cohort_id == second]
+        # The overview counts each state as the cohort's grid does.
+        assert summary.counts == cohort_grid(session, second, cohort_today(cohort, now)).totals
     total = re.search(r"All cohorts</th>((?:<td>\d+</td>)+)", html)
     assert total is not None
     assert sum(int(n) for n in re.findall(r"\d+", total.group(1))) == 32 * 4

@@ -6,12 +6,14 @@ from ctom_lti.features import Feature, HomeCards, Page
 from ctom_lti.links import REFLECTION
 from ctom_lti.models import Role
 from ctom_lti.tools.portfolio import artifact_views, models, review_views
+from ctom_lti.tools.portfolio.cli import portfolio_group
 from ctom_lti.tools.portfolio.demo_seed import seed_demo
+from ctom_lti.tools.portfolio.export import views as export_views
 from ctom_lti.tools.portfolio.facts import CARD_FACTS, card_rule, completion_facts
 from ctom_lti.tools.portfolio.views import bp
 
 # Their routes join the portfolio blueprint.
-_ = (artifact_views, review_views)
+_ = (artifact_views, review_views, export_views)
 PARTICIPANTS = frozenset({Role.CANDIDATE, Role.MENTOR, Role.INSTRUCTOR, Role.ADMIN})
 REVIEWERS = frozenset({Role.MENTOR, Role.INSTRUCTOR, Role.ADMIN})
 
@@ -56,7 +58,11 @@ feature = Feature(
     settings=(
         Setting("PORTFOLIO_MAX_UPLOAD_MB", 10, int),
         Setting("PORTFOLIO_STORAGE_DIR", "", str),
+        # Where exports are built and kept for a day (the instance folder when empty); every
+        # worker of the app must see the same folder.
+        Setting("PORTFOLIO_EXPORT_DIR", "", str),
     ),
+    commands=(portfolio_group,),
     demo_seed=seed_demo,
     completion_facts=completion_facts,
 )

@@ -19,7 +19,14 @@ from ctom_lti.tools.portfolio.mentees import reviewer_choice
 from ctom_lti.tools.portfolio.pages import reflection_page
 from ctom_lti.tools.portfolio.rules import REFUSALS, SHARED, STATUS_LABELS
 
-bp = Blueprint("portfolio", __name__, template_folder="templates", static_folder="static")
+bp = Blueprint(
+    "portfolio",
+    __name__,
+    template_folder="templates",
+    static_folder="static",
+    # Its own path: without one, the blueprint's files would hide behind the app's /static.
+    static_url_path="/portfolio-static",
+)
 STAFF = (Role.INSTRUCTOR, Role.ADMIN)
 
 

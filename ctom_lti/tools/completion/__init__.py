@@ -1,9 +1,10 @@
 """Programme completion: one explainable decision per candidate, from Canvas's gradebook and the
 other features' evidence, with admins' overrides and frozen, re-verifiable snapshots."""
 
-from ctom_lti.features import Feature, Page
+from ctom_lti.features import Feature, HomeCards, Page
 from ctom_lti.models import Role
 from ctom_lti.tools.completion import models
+from ctom_lti.tools.completion.cards import CARD_FACTS, card_rule
 from ctom_lti.tools.completion.cli import completion_command
 from ctom_lti.tools.completion.demo_seed import seed_demo
 from ctom_lti.tools.completion.views import bp
@@ -67,6 +68,7 @@ feature = Feature(
             linkable=False,
         ),
     ),
+    cards=HomeCards(card_rule, CARD_FACTS),
     models=models,
     commands=(completion_command,),
     demo_seed=seed_demo,

@@ -203,3 +203,33 @@ def test_staff_of_another_cohort_see_nothing(
     response = client.get(f"/c/{cohort_a}/completion" + page.format(**ids))
     assert response.status_code == 403
     assert "candid01" not in response.get_data(as_text=True)
+
+
+@pytest.mark.parametrize(
+    ("who", "card"),
+    [
+        ("candidate", "Your completion checklist"),
+        ("instructor", "no snapshot frozen yet"),
+        ("mentor", None),
+    ],
+)
+def test_home_cards_open_completion(
+    lti: LaunchActions, client: FlaskClient, cohort_a: int, *, who: str, card: str | None
+) -> None:
+    _launch(lti, who)
+    home = client.get(f"/c/{cohort_a}/").get_data(as_text=True)
+    if card is None:
+        assert "completion" not in home.lower()
+    else:
+        assert card in home
+        assert f"/c/{cohort_a}/completion" in home
+
+
+def test_the_staff_card_names_the_last_snapshot(
+    lti: LaunchActions, client: FlaskClient, cohort_a: int
+) -> None:
+    _launch(lti, "admin")
+    token = _csrf(client, f"/c/{cohort_a}/completion/snapshots")
+    client.post(f"/c/{cohort_a}/completion/snapshots", data={"csrf_token": token})
+    home = client.get(f"/c/{cohort_a}/").get_data(as_text=True)
+    assert "0 of 2 candidates complete." in home

@@ -85,7 +85,9 @@ def fact_rule(
         for fact in sorted(facts.values(), key=lambda f: (f.due or date.max, f.key)):
             if fact.state == "done":
                 continue
-            if fact.due is not None and fact.due >= ev.today:
+            # Evidence without a due day is due by the end of the term, as in the gradebook.
+            due = fact.due or ev.term_end
+            if due is not None and due >= ev.today:
                 waiting.append(fact)
             else:
                 gaps.append(fact)

@@ -236,3 +236,14 @@ def test_excused_work_counts_and_claimed_assignments_are_judged_once() -> None:
     result = one(who)
     assert "Code of Ethics" not in result.rule("assignments").reason
     assert "Code of Ethics Acknowledgement: excused" in result.rule("ethics_and_feedback").reason
+
+
+def test_a_reflection_in_progress_before_the_term_ends_is_not_yet_due() -> None:
+    facts = full_facts() | {
+        "portfolio": (
+            Fact("reflection:security-fundamentals", "in_progress", None, "Security: draft"),
+        )
+    }
+    rule = one(candidate(facts=facts), today=date(2027, 3, 1)).rule("portfolio")
+    assert rule.state is State.NOT_YET_DUE
+    assert "Security: draft (started, not submitted)" in rule.reason

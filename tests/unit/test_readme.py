@@ -15,7 +15,9 @@ VENV_PROGRAM = ".venv/bin/ctom-lti"
 def _commands(text: str) -> list[str]:
     """Every shell command the README shows: lines of fenced blocks and inline code spans."""
     commands: list[str] = []
-    for block in re.findall(r"```(?:bash|sh|console)?\n(.*?)```", text, flags=re.S):
+    for language, block in re.findall(r"```(\w*)\n(.*?)```", text, flags=re.S):
+        if language not in {"", "bash", "sh", "console"}:
+            continue  # a TOML or JSON example, not commands
         joined = block.replace("\\\n", " ")
         commands += [line.strip() for line in joined.splitlines() if line.strip()]
     prose = re.sub(r"```.*?```", "", text, flags=re.S)

@@ -10,15 +10,15 @@ from pathlib import Path
 from flask import Flask
 from sqlalchemy.orm import Session
 
-from ctom_lti.errors import Forbidden, NotFound
+from ctom_lti.errors import NotFound
 from ctom_lti.lti.session_launch import SessionLaunch
-from ctom_lti.models import Role
 from ctom_lti.tools.portfolio.export.document import PortfolioDocument
 from ctom_lti.tools.portfolio.export.gather import document_for
 from ctom_lti.tools.portfolio.export.html_zip import write_html_zip
 from ctom_lti.tools.portfolio.export.jobs import ExportJobs, JobStatus, Writer
 from ctom_lti.tools.portfolio.export.names import download_name
 from ctom_lti.tools.portfolio.export.pdf import write_pdf
+from ctom_lti.tools.portfolio.people import require
 from ctom_lti.tools.portfolio.storage import Storage
 
 
@@ -57,19 +57,20 @@ def start_export(
     launch: SessionLaunch,
     kind_key: str,
     *,
+    candidate_id: int,
     now: datetime,
 ) -> JobStatus:
-    """Start exporting the launched candidate's own portfolio as ``kind_key``.
+    """Start exporting ``candidate_id``'s portfolio as ``kind_key`` for the launched person,
+    who must be able to read it (the candidate, their mentor, the cohort's staff). The export
+    is theirs alone: nobody else finds it.
 
-    :raises NotFound: an unknown kind.
-    :raises Forbidden: the person is not a candidate of the cohort.
+    :raises NotFound: an unknown kind, or a portfolio the person may not read.
     """
     kind = KINDS.get(kind_key)
     if kind is None:
         raise NotFound("There is no such export.", hint="Choose PDF or HTML website.")
-    if not launch.has_any(Role.CANDIDATE):
-        raise Forbidden("Only a candidate exports their portfolio.")
-    document = document_for(session, storage, launch.cohort_id, launch.person_id, now=now)
+    require(session, launch, candidate_id, "read")
+    document = document_for(session, storage, launch.cohort_id, candidate_id, now=now)
     return jobs.start(
         cohort_id=launch.cohort_id,
         person_id=launch.person_id,

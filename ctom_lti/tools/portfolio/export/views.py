@@ -1,5 +1,5 @@
-"""Export pages: the candidate starts an export of their portfolio, watches it build, and
-downloads it. Parse the request → one service call → render or redirect."""
+"""Export pages: a candidate (or whoever may read their portfolio) starts an export of it,
+watches it build, and downloads it. Parse the request → one service call → render or redirect."""
 
 from __future__ import annotations
 
@@ -8,10 +8,11 @@ from typing import Any
 from flask import current_app, jsonify, redirect, render_template, request, send_file
 
 from ctom_lti.db import get_session, utcnow
+from ctom_lti.errors import NotFound
 from ctom_lti.lti.access import launch_required
 from ctom_lti.lti.session_launch import SessionLaunch
 from ctom_lti.lti.web import tool_url
-from ctom_lti.models import Role
+from ctom_lti.text import bounded_int
 from ctom_lti.tools.portfolio.export import service
 from ctom_lti.tools.portfolio.export.jobs import JobState, JobStatus
 from ctom_lti.tools.portfolio.storage import app_storage
@@ -19,7 +20,7 @@ from ctom_lti.tools.portfolio.views import bp
 
 
 @bp.post("/c/<int:cohort_id>/portfolio/export")
-@launch_required(Role.CANDIDATE)
+@launch_required()
 def start_export(launch: SessionLaunch, cohort_id: int) -> Any:
     job = service.start_export(
         get_session(),
@@ -27,9 +28,19 @@ def start_export(launch: SessionLaunch, cohort_id: int) -> Any:
         service.app_jobs(current_app),
         launch,
         request.form.get("kind", ""),
+        candidate_id=_candidate(launch),
         now=utcnow(),
     )
     return redirect(tool_url("portfolio.export_page", cohort_id=cohort_id, job_id=job.id), 303)
+
+
+def _candidate(launch: SessionLaunch) -> int:
+    """Whose portfolio: the form's candidate (a reviewer exporting), else the viewer's own."""
+    raw = request.form.get("candidate_id", "")
+    value = bounded_int(raw) if raw else launch.person_id
+    if value is None:
+        raise NotFound("There is no portfolio here that you can open.")
+    return value
 
 
 def _links(cohort_id: int, job: JobStatus) -> dict[str, str]:
@@ -41,7 +52,7 @@ def _links(cohort_id: int, job: JobStatus) -> dict[str, str]:
 
 
 @bp.get("/c/<int:cohort_id>/portfolio/export/<job_id>")
-@launch_required(Role.CANDIDATE)
+@launch_required()
 def export_page(launch: SessionLaunch, cohort_id: int, job_id: str) -> tuple[str, int]:
     job = service.find_export(service.app_jobs(current_app), launch, job_id)
     return (
@@ -57,7 +68,7 @@ def export_page(launch: SessionLaunch, cohort_id: int, job_id: str) -> tuple[str
 
 
 @bp.get("/c/<int:cohort_id>/portfolio/export/<job_id>/status")
-@launch_required(Role.CANDIDATE)
+@launch_required()
 def export_status(launch: SessionLaunch, cohort_id: int, job_id: str) -> Any:
     job = service.find_export(service.app_jobs(current_app), launch, job_id)
     return jsonify(
@@ -71,7 +82,7 @@ def export_status(launch: SessionLaunch, cohort_id: int, job_id: str) -> Any:
 
 
 @bp.get("/c/<int:cohort_id>/portfolio/export/<job_id>/download")
-@launch_required(Role.CANDIDATE)
+@launch_required()
 def export_download(launch: SessionLaunch, cohort_id: int, job_id: str) -> Any:
     jobs = service.app_jobs(current_app)
     job = service.find_export(jobs, launch, job_id)

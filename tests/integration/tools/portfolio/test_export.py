@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
+from urllib.parse import urlsplit, urlunsplit
 
 import pytest
 from flask import Flask
@@ -183,12 +184,39 @@ def test_nobody_else_sees_or_fetches_the_export(
     # Without the query: a launch token there would speak for the candidate whoever sends it.
     download = status["download"].split("?")[0]
     urls = [status["page"].split("?")[0], download, download.replace("/download", "/status")]
-    _launch(lti, "candidate2")  # the same browser, now another candidate's session
-    for url in urls:
-        assert client.get(url).status_code == 404, url
+    for who in ("candidate2", "mentor"):  # the same browser, now someone else's session
+        _launch(lti, who)
+        for url in urls:
+            assert client.get(url).status_code == 404, (who, url)
+
+
+def test_the_mentor_exports_their_mentees_portfolio_but_nobody_elses(
+    client: FlaskClient, lti: LaunchActions, world: World
+) -> None:
     _launch(lti, "mentor")
-    for url in urls:
-        assert client.get(url).status_code == 403, url
+    candidate = world.people["candidate"]
+    page = f"/c/{world.cohort_id}/portfolio/p/{candidate}"
+    action, token = _csrf(client, page)
+    assert f'name="candidate_id" value="{candidate}"' in client.get(page).get_data(as_text=True)
+    started = client.post(
+        action, data={"csrf_token": token, "kind": "pdf", "candidate_id": candidate}
+    )
+    assert started.status_code == 303
+    location = urlsplit(str(started.headers["Location"]))
+    status_url = urlunsplit(location._replace(path=location.path + "/status"))
+    deadline = time.monotonic() + 60
+    while (status := client.get(status_url).get_json())["state"] not in ("done", "failed"):
+        assert time.monotonic() < deadline
+        time.sleep(0.1)
+    assert status["state"] == "done"
+    reader = PdfReader(io.BytesIO(client.get(status["download"]).get_data()))
+    assert "Alicia Moreno" in reader.pages[0].extract_text()
+    other = world.people["candidate2"]
+    refused = client.post(action, data={"csrf_token": token, "kind": "pdf", "candidate_id": other})
+    assert refused.status_code == 404
+    assert client.post(action, data={"csrf_token": token, "kind": "pdf"}).status_code == 404
+    garbage = client.post(action, data={"csrf_token": token, "kind": "pdf", "candidate_id": "-1"})
+    assert garbage.status_code == 404
 
 
 def test_an_unknown_export_kind_or_job_is_not_found(client: FlaskClient, world: World) -> None:

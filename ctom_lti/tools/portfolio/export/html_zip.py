@@ -10,6 +10,7 @@ in memory.
 
 from __future__ import annotations
 
+import logging
 import shutil
 import zipfile
 from collections.abc import Callable
@@ -17,10 +18,12 @@ from typing import BinaryIO
 
 from markupsafe import Markup
 
-from ctom_lti.tools.portfolio.export.document import PortfolioDocument
+from ctom_lti.tools.portfolio.export.document import ArtifactEntry, PortfolioDocument
 from ctom_lti.tools.portfolio.export.markdown import render_markdown
 from ctom_lti.tools.portfolio.export.names import archive_paths
 from ctom_lti.tools.portfolio.export.templating import environment
+
+log = logging.getLogger(__name__)
 
 #: Called with (steps done, steps in all) as an export goes.
 Progress = Callable[[int, int], None]
@@ -35,12 +38,26 @@ def _no_progress(done: int, total: int) -> None:
     pass
 
 
+def _readable(artifact: ArtifactEntry) -> bool:
+    """Whether the artifact's file can be read: one missing from the storage is listed without
+    a file rather than failing the whole export."""
+    if artifact.open_file is None:
+        return True
+    try:
+        with artifact.open_file():
+            return True
+    except OSError:
+        log.warning("portfolio export: the file of artifact %s cannot be read", artifact.key)
+        return False
+
+
 def write_html_zip(
     document: PortfolioDocument, target: BinaryIO, progress: Progress = _no_progress
 ) -> None:
     """Write the HTML portfolio of ``document`` as a zip to ``target`` (need not be seekable)."""
     env = environment()
-    paths = archive_paths(document.artifacts)
+    readable = tuple(a for a in document.artifacts if _readable(a))
+    paths = archive_paths(readable)
     principles = document.principles
     principle_names = {p.key: p.name for p in principles}
     total = len(principles) + len(paths) + 3

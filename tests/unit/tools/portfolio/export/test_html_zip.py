@@ -3,10 +3,12 @@ inside the zip, hostile names and Markdown neutralised, files copied as they are
 
 from __future__ import annotations
 
+import dataclasses
 import io
 import re
 import zipfile
 from posixpath import normpath
+from typing import BinaryIO
 from urllib.parse import urlsplit
 
 import pytest
@@ -128,6 +130,30 @@ def test_images_are_shown_inline_but_svg_never_is(archive: zipfile.ZipFile) -> N
         "artifacts/02-diagram.png",
         "artifacts/05-scan.jpg",
     ]
+
+
+def test_a_file_missing_from_the_storage_is_listed_without_failing_the_export() -> None:
+    def missing() -> BinaryIO:
+        raise FileNotFoundError("gone")
+
+    doc = sample_document()
+    gone = dataclasses.replace(doc.artifacts[1], open_file=missing)
+    doc = dataclasses.replace(doc, artifacts=(doc.artifacts[0], gone, *doc.artifacts[2:]))
+    out = io.BytesIO()
+    write_html_zip(doc, out)
+    with zipfile.ZipFile(out) as archive:
+        files = [n for n in archive.namelist() if n.startswith("artifacts/")]
+        assert len(files) == 4
+        assert not any("diagram" in n for n in files)
+        page = archive.read("principle-infrastructure.html").decode()
+        assert "Network diagram" in page  # still listed
+        for _, _, url in page_urls(archive, "principle-infrastructure.html"):
+            assert (
+                url.startswith(
+                    ("https:", "index.html", "artifacts.html", "style.css", "principle-", "#")
+                )
+                or url in files
+            )
 
 
 def test_writes_to_a_stream_that_cannot_seek_and_reports_progress_to_the_end() -> None:

@@ -175,7 +175,10 @@ class ServerSessionInterface(SessionInterface):
     def _incoming(self, app: Flask, request: Request) -> tuple[str | None, str | None]:
         """The plausible session ids the request carries: (token, cookie)."""
         token = request.args.get(TOKEN_PARAM)
-        if token is None and request.method == "POST":
+        # A file upload is not read here: its form's address carries the token (``tool_url``),
+        # and its view may allow a larger body than other forms (``request.max_content_length``
+        # set before the form is read), which reading it now would refuse.
+        if token is None and request.method == "POST" and request.mimetype != "multipart/form-data":
             try:
                 token = request.form.get(TOKEN_PARAM)
             except HTTPException as exc:

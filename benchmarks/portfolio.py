@@ -21,6 +21,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import random
 import resource
 import statistics
@@ -260,6 +261,8 @@ def main() -> None:
                 f"{f['wall_s']:>6.2f} s  {f['cpu_s']:>6.2f} s  {f['rss_start_mb']:>9.0f} MB  "
                 f"{f['peak_rss_mb']:>6.0f} MB  {f['bytes'] / 1e6:>6.1f} MB"
             )
+        load = ", ".join(f"{x:.1f}" for x in os.getloadavg())
+        print(f"machine: {os.cpu_count()} CPUs, load average {load} (wall time suffers when busy)")
         print("target (PDF): under 5 s and under 300 MB peak")
 
 

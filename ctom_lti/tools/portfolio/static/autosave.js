@@ -31,7 +31,8 @@
     dirty = false;
     var data = new FormData(form);
     data.set("action", "save");
-    fetch(form.action, {
+    // Not form.action: the buttons named "action" shadow that property.
+    fetch(form.getAttribute("action"), {
       method: "POST",
       body: data,
       credentials: "same-origin",

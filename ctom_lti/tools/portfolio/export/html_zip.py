@@ -16,12 +16,10 @@ import zipfile
 from collections.abc import Callable
 from typing import BinaryIO
 
-from markupsafe import Markup
-
 from ctom_lti.tools.portfolio.export.document import ArtifactEntry, PortfolioDocument
-from ctom_lti.tools.portfolio.export.markdown import render_markdown
 from ctom_lti.tools.portfolio.export.names import archive_paths
 from ctom_lti.tools.portfolio.export.templating import environment
+from ctom_lti.tools.portfolio.markdown import render_markdown
 
 log = logging.getLogger(__name__)
 
@@ -82,7 +80,7 @@ def write_html_zip(
                     "zip_principle.html",
                     strand=strand,
                     p=p,
-                    reflection_html=Markup(render_markdown(p.reflection_markdown)),  # noqa: S704 (sanitised by nh3)
+                    reflection_html=render_markdown(p.reflection_markdown, top_level=3),
                     previous=principles[i - 1] if i > 0 else None,
                     next=principles[i + 1] if i + 1 < len(principles) else None,
                 )

@@ -18,8 +18,8 @@ from markupsafe import Markup
 
 from ctom_lti.tools.portfolio.export.document import PortfolioDocument
 from ctom_lti.tools.portfolio.export.images import EmbeddedImage, embeddable
-from ctom_lti.tools.portfolio.export.markdown import render_markdown
 from ctom_lti.tools.portfolio.export.templating import environment
+from ctom_lti.tools.portfolio.markdown import render_markdown
 
 #: Called with (steps done, steps in all) as an export goes.
 Progress = Callable[[int, int], None]
@@ -84,7 +84,7 @@ def _stylesheet() -> Markup:
 
 
 def _reflection_html(markdown: str) -> Markup:
-    return Markup(render_markdown(markdown, top_level=4)) if markdown.strip() else Markup()  # noqa: S704 (sanitised by nh3)
+    return render_markdown(markdown, top_level=4) if markdown.strip() else Markup()
 
 
 def _fetcher(images: dict[str, Future[EmbeddedImage | None]]) -> Any:

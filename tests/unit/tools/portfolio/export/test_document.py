@@ -7,7 +7,7 @@ import re
 
 from ctom_lti.curriculum import load_curriculum
 from ctom_lti.tools.portfolio.export.document import ReflectionStatus
-from ctom_lti.tools.portfolio.export.markdown import render_markdown
+from ctom_lti.tools.portfolio.markdown import render_markdown
 from tests.unit.tools.portfolio.export.sample import HOSTILE_MARKDOWN, sample_document
 
 
@@ -38,18 +38,19 @@ def test_artifacts_are_listed_under_each_principle_they_are_tagged_with() -> Non
 
 
 def test_markdown_renders_without_script_event_attributes_or_javascript_links() -> None:
-    html = render_markdown(HOSTILE_MARKDOWN)
+    html = render_markdown(HOSTILE_MARKDOWN, top_level=3)
     assert "<script" not in html
     assert "&lt;script&gt;" in html  # what was typed is shown as text
     assert re.search(r"<[^>]*\son\w+=", html) is None  # no event attribute on any tag
     assert "<img" not in html
     assert 'href="javascript:' not in html
-    assert '<a href="https://example.edu/plan" rel="noopener noreferrer">good one</a>' in html
+    good_link = '<a href="https://example.edu/plan" rel="noopener noreferrer nofollow">good one</a>'
+    assert good_link in html
     assert "127.0.0.1" not in html  # images named by a reflection are never fetched
 
 
 def test_a_reflections_own_headings_sit_below_the_exports_headings_without_gaps() -> None:
-    html = render_markdown("# One\n\n## Two\n\n###### Six\n")
+    html = render_markdown("# One\n\n## Two\n\n###### Six\n", top_level=3)
     assert "<h3>One</h3>" in html
     assert "<h4>Two</h4>" in html
     assert "<h5>Six</h5>" in html  # the next level down, not a jump from h4 to h6

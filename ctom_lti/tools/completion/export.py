@@ -7,12 +7,17 @@ import io
 from collections.abc import Iterable
 from typing import Any
 
+from ctom_lti.spreadsheets import spreadsheet_cell
 from ctom_lti.tools.completion.results import CandidateResult
 from ctom_lti.tools.completion.settings import RULES
 
 
 def csv_text(results: Iterable[CandidateResult]) -> str:
-    """One row per candidate: name, email, overall, then each rule's state and reason."""
+    """One row per candidate: name, email, overall, then each rule's state and reason.
+
+    Names and reasons (an override's justification among them) are typed by people, so every
+    cell goes through :func:`spreadsheet_cell`.
+    """
     out = io.StringIO()
     writer = csv.writer(out, lineterminator="\r\n")
     header = ["name", "email", "overall"]
@@ -24,7 +29,7 @@ def csv_text(results: Iterable[CandidateResult]) -> str:
         for rule in r.rules:
             row += [rule.state.label + (" (override)" if rule.override else ""), rule.reason]
             row.append(rule.todo)
-        writer.writerow(row)
+        writer.writerow([spreadsheet_cell(cell) for cell in row])
     return out.getvalue()
 
 

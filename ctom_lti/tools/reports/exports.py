@@ -11,13 +11,13 @@ from __future__ import annotations
 import csv
 import io
 from collections.abc import Iterator
-from datetime import date, datetime
-from typing import Any
+from datetime import date
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session, aliased
 
 from ctom_lti.models import Person
+from ctom_lti.spreadsheets import spreadsheet_cell
 from ctom_lti.tools.reports.dashboard import display_name
 from ctom_lti.tools.reports.grid import STATE_LABELS, reminders_by_report, state_of
 from ctom_lti.tools.reports.models import ProgressReport
@@ -42,21 +42,8 @@ HEADER = (
     "Review comment",
     "Reminders sent",
 )
-_FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 #: Rows read from the database per round trip.
 BATCH = 500
-
-
-def guard(value: Any) -> str:
-    """The cell text, with a leading apostrophe if a spreadsheet would run it as a formula."""
-    if value is None:
-        return ""
-    if isinstance(value, datetime):
-        return value.strftime("%Y-%m-%d %H:%M")
-    if isinstance(value, date):
-        return value.isoformat()
-    text = str(value)
-    return "'" + text if text.startswith(_FORMULA_STARTS) else text
 
 
 def filename(sis_course_id: str | None, cohort_id: int, mentor_name: str | None = None) -> str:
@@ -105,7 +92,7 @@ def rows(
     for r in result:
         state = state_of(r[8], r[7], today)
         yield tuple(
-            guard(v)
+            spreadsheet_cell(v)
             for v in (
                 r[0],
                 r[1],

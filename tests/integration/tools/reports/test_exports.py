@@ -8,7 +8,8 @@ import io
 from flask import Flask
 from flask.testing import FlaskClient
 
-from ctom_lti.tools.reports.exports import HEADER, guard
+from ctom_lti.spreadsheets import spreadsheet_cell
+from ctom_lti.tools.reports.exports import HEADER
 from tests.integration.tools.reports.dash_support import arrange, launch, set_status
 from tests.lti_fixtures import LaunchActions
 
@@ -62,7 +63,7 @@ def test_a_mentor_exports_only_their_own_reports(
 
 
 def test_cells_a_spreadsheet_would_run_are_kept_as_text() -> None:
-    assert [guard(v) for v in ("=1+1", "-2", "@SUM(A1)", "\tx", "plain", None, 3)] == [
+    assert [spreadsheet_cell(v) for v in ("=1+1", "-2", "@SUM(A1)", "\tx", "plain", None, 3)] == [
         "'=1+1",
         "'-2",
         "'@SUM(A1)",

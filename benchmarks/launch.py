@@ -37,8 +37,7 @@ import sys
 import tempfile
 import threading
 import time
-import uuid
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -47,9 +46,8 @@ sys.path.insert(0, str(ROOT))
 
 import redis  # noqa: E402
 import requests  # noqa: E402
-from sqlalchemy import create_engine, text  # noqa: E402
-from sqlalchemy.engine import make_url  # noqa: E402
 
+from benchmarks.databases import make_database  # noqa: E402
 from benchmarks.launch_platforms import (  # noqa: E402
     ROLES,
     LaunchFailed,
@@ -89,31 +87,6 @@ def worker_cpu(pids: list[int]) -> float:
 def gunicorn_workers(master: int) -> list[int]:
     children = Path(f"/proc/{master}/task/{master}/children").read_text().split()
     return [int(pid) for pid in children]
-
-
-@dataclass
-class Database:
-    url: str
-    label: str
-    cleanup: Callable[[], None] | None = None
-
-
-def make_database(server_url: str | None, workdir: Path) -> Database:
-    if not server_url:
-        return Database(f"sqlite:///{workdir / 'bench.sqlite3'}", "SQLite")
-    admin = make_url(server_url)
-    name = f"ctom_bench_{uuid.uuid4().hex[:10]}"
-    engine = create_engine(admin, isolation_level="AUTOCOMMIT")
-    with engine.connect() as conn:
-        conn.execute(text(f'CREATE DATABASE "{name}"'))
-
-    def drop() -> None:
-        with engine.connect() as conn:
-            conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
-        engine.dispose()
-
-    url = admin.set(database=name).render_as_string(hide_password=False)
-    return Database(url, "PostgreSQL", drop)
 
 
 @dataclass

@@ -42,11 +42,11 @@ from sqlalchemy.orm import Session
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
+from benchmarks.databases import make_database
 from benchmarks.reports_seed import (
     DUE_DAY,
     NOW,
     Seeded,
-    make_database,
     seed_cohorts,
 )
 from ctom_lti import create_app
@@ -146,7 +146,7 @@ def main() -> None:
     sizes = (200, 800) if args.quick else (1_000, 10_000)
     repeat = args.repeat or (20 if args.quick else 60)
     workdir = Path(tempfile.mkdtemp(prefix="ctom-reports-bench-"))
-    database = make_database(args.database_url, workdir)
+    database = make_database(args.database_url, workdir, "reports-bench")
     app = create_app({"DATABASE_URL": database.url, "INSTANCE_PATH": str(workdir / "instance")})
     rng = random.Random(args.seed)
     try:
@@ -206,8 +206,8 @@ def main() -> None:
         )
     finally:
         get_engine(app).dispose()
-        if database.drop:
-            database.drop()
+        if database.cleanup:
+            database.cleanup()
 
 
 if __name__ == "__main__":

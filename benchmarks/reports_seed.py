@@ -7,15 +7,11 @@ they are exactly the rows the tool would make and keeping them in step changes n
 from __future__ import annotations
 
 import random
-import uuid
-from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
-from pathlib import Path
 from typing import Any
 
-from sqlalchemy import create_engine, insert, text
-from sqlalchemy.engine import make_url
+from sqlalchemy import insert
 from sqlalchemy.orm import Session
 
 from ctom_lti.models import Cohort, Membership, Person, Role
@@ -32,32 +28,6 @@ ZONE = "America/Los_Angeles"
 #: After the term: every month is open and its report due or past due.
 NOW = datetime(2026, 7, 20, 18, 0, tzinfo=UTC)
 DUE_DAY = 5
-
-
-@dataclass
-class Database:
-    url: str
-    label: str
-    drop: Callable[[], None] | None = None
-
-
-def make_database(server_url: str | None, workdir: Path) -> Database:
-    if not server_url:
-        return Database(f"sqlite:///{workdir / 'reports-bench.sqlite3'}", "SQLite")
-    admin = make_url(server_url)
-    name = f"ctom_bench_{uuid.uuid4().hex[:10]}"
-    engine = create_engine(admin, isolation_level="AUTOCOMMIT")
-    with engine.connect() as conn:
-        conn.execute(text(f'CREATE DATABASE "{name}"'))
-
-    def drop() -> None:
-        with engine.connect() as conn:
-            conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
-        engine.dispose()
-
-    return Database(
-        admin.set(database=name).render_as_string(hide_password=False), "PostgreSQL", drop
-    )
 
 
 @dataclass

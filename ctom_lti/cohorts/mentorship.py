@@ -2,8 +2,9 @@
 
 The pairing feature keeps the pairings (table ``pairing``) and is their authority; features never
 import each other, so the ones that need "who is this candidate's mentor" (reports, portfolio)
-ask here. The table is named, not imported: a lightweight Core description of the few columns
-read, so this layer knows nothing of the pairing feature's models. Only ``active`` pairings count.
+ask here. The table is named, not imported: a lightweight Core description of the columns other
+features read (:data:`PAIRING_TABLE`), so this layer knows nothing of the pairing feature's
+models. Only ``active`` pairings count as mentoring now; ``ended`` ones are history.
 """
 
 from __future__ import annotations
@@ -11,13 +12,18 @@ from __future__ import annotations
 from sqlalchemy import ColumnElement, and_, column, exists, select, table
 from sqlalchemy.orm import InstrumentedAttribute, Session
 
-_pairing = table(
+#: The pairing feature's table, as far as other features read it (reports read the history).
+PAIRING_TABLE = table(
     "pairing",
+    column("id"),
     column("cohort_id"),
     column("mentor_person_id"),
     column("candidate_person_id"),
     column("status"),
+    column("started_on"),
+    column("ended_on"),
 )
+_pairing = PAIRING_TABLE
 ACTIVE = "active"
 #: A person or cohort id in SQL: a column, a bound parameter or a plain number.
 _IdExpression = ColumnElement[int] | InstrumentedAttribute[int] | int

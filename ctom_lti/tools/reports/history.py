@@ -2,7 +2,7 @@
 history and who has withdrawn (reads only).
 
 The pairing feature keeps the pairings and is their authority; features never import each other,
-so the table is named here, not imported: a lightweight Core description of the columns read.
+so the pairing history is read through the cohort layer's description of that table.
 """
 
 from __future__ import annotations
@@ -11,24 +11,16 @@ from collections import defaultdict
 from collections.abc import Mapping
 from datetime import date
 
-from sqlalchemy import column, func, select, table
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from ctom_lti.cohorts.calendar import calendar_of
+from ctom_lti.cohorts.mentorship import PAIRING_TABLE
 from ctom_lti.models import Cohort, Membership, Role
 from ctom_lti.tools.reports.models import ProgressReport, ReportRule
 from ctom_lti.tools.reports.schedule import PairingSpan, ProgrammeCalendar
 
-PAIRING = table(
-    "pairing",
-    column("id"),
-    column("cohort_id"),
-    column("mentor_person_id"),
-    column("candidate_person_id"),
-    column("status"),
-    column("started_on"),
-    column("ended_on"),
-)
+PAIRING = PAIRING_TABLE
 #: Pairing statuses that mean the mentor mentored (a proposal is not a pairing yet).
 MENTORED = ("active", "ended")
 ACTIVE = "active"

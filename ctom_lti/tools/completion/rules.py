@@ -36,8 +36,19 @@ def _gaps(rule: str, statuses: Sequence[Status], todo: dict[Kind, str], met: str
             " ".join(todo.get(k, _TODO[k]) for k in kinds),
         )
     if waiting:
-        return RuleResult(rule, State.NOT_YET_DUE, "; ".join(s.words for s in waiting) + note)
+        return RuleResult(rule, State.NOT_YET_DUE, _first_few(waiting) + note)
     return RuleResult(rule, State.MET, met + note)
+
+
+#: Work not yet due named one by one in a reason; the rest are counted (a term's assignments
+#: would otherwise fill a cell of the cohort table with a list nobody needs yet).
+WAITING_NAMED = 3
+
+
+def _first_few(waiting: Sequence[Status]) -> str:
+    named = "; ".join(s.words for s in waiting[:WAITING_NAMED])
+    more = len(waiting) - WAITING_NAMED
+    return named + (f"; and {more} more not yet due" if more > 0 else "")
 
 
 _TODO = {

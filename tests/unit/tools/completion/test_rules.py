@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import replace
-from datetime import date
+from datetime import date, timedelta
 
 from ctom_lti.tools.completion.evidence import Cell, Fact, Override
 from ctom_lti.tools.completion.results import CandidateResult, Overall, State
@@ -247,3 +247,13 @@ def test_a_reflection_in_progress_before_the_term_ends_is_not_yet_due() -> None:
     rule = one(candidate(facts=facts), today=date(2027, 3, 1)).rule("portfolio")
     assert rule.state is State.NOT_YET_DUE
     assert "Security: draft (started, not submitted)" in rule.reason
+
+
+def test_a_long_list_of_work_not_yet_due_names_the_first_few_and_counts_the_rest() -> None:
+    early = SESSIONS[0].last_day - timedelta(days=7)
+    who = candidate(cells={})
+    rule = one(who, today=early).rule("attendance")
+    assert rule.state is State.NOT_YET_DUE
+    assert rule.reason.startswith("Session 1: Attendance: not yet due")
+    assert "Session 4: Attendance" not in rule.reason
+    assert rule.reason.endswith("; and 5 more not yet due")

@@ -160,3 +160,62 @@ def is_overdue(due_on: date, today: date) -> bool:
 def days_until(due_on: date, today: date) -> int:
     """Days from ``today`` to the due day (negative once overdue)."""
     return (due_on - today).days
+
+
+@dataclass(frozen=True)
+class StoredRow:
+    """What reconciling needs of a report row already made."""
+
+    id: int
+    pairing_id: int
+    month: date
+    status: str
+    period_start: date
+    period_end: date
+    due_on: date
+    version: int
+
+
+@dataclass(frozen=True)
+class Reconcile:
+    """What it takes to bring the rows in step with the schedule (empty: they are)."""
+
+    make: tuple[Slot, ...] = ()
+    #: (row id, the slot whose period and due day it takes)
+    move: tuple[tuple[int, Slot], ...] = ()
+    drop: tuple[int, ...] = ()
+
+    def __bool__(self) -> bool:
+        return bool(self.make or self.move or self.drop)
+
+
+def reconcile(
+    slots: Iterable[Slot], rows: Iterable[StoredRow], *, movable: Iterable[str], droppable: str
+) -> Reconcile:
+    """Rows to make (a slot without one), move (an open row whose period or due day changed) and
+    drop (an untouched row the schedule no longer asks for); anything a mentor wrote stays.
+
+    :param movable: statuses whose period may still move.
+    :param droppable: the status of a row nobody has written in (and only at version 1).
+    """
+    stored = {(r.pairing_id, r.month): r for r in rows}
+    open_statuses = frozenset(movable)
+    make, move, wanted = [], [], set()
+    for slot in slots:
+        key = (slot.pairing_id, slot.month)
+        wanted.add(key)
+        row = stored.get(key)
+        if row is None:
+            make.append(slot)
+        elif row.status in open_statuses and (row.period_start, row.period_end, row.due_on) != (
+            slot.period_start,
+            slot.period_end,
+            slot.due_on,
+        ):
+            move.append((row.id, slot))
+    drop = tuple(
+        r.id
+        for key, r in stored.items()
+        if key not in wanted and r.status == droppable and r.version == 1
+    )
+    return Reconcile(tuple(make), tuple(move), drop)

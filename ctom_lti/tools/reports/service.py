@@ -4,16 +4,27 @@ Rows are made when their period begins (in the cohort's time zone), so dashboard
 only. A pairing changed since (ended early, re-paired) moves the period of rows nobody has
 submitted yet; a row nobody wrote anything in and that the schedule no longer asks for is
 dropped. Anything a mentor wrote stays.
+
+Pages call this on every view, so it reads first and writes only what differs: a view of a
+schedule already in step issues no write at all (on SQLite, concurrent views then never queue
+for the database's one write lock), and a change is at most three statements whatever the
+cohort's size. Two views racing to make the same new month both succeed: the insert skips rows
+another request made meanwhile, and moves and drops re-check the row's status as they write.
 """
 
 from __future__ import annotations
 
+import functools
 from dataclasses import dataclass
 from datetime import date, datetime
+from typing import Any, cast
 
-from sqlalchemy import select
-from sqlalchemy.orm import Session, load_only
+from sqlalchemy import Table, bindparam, delete, or_, select, update
+from sqlalchemy.dialects.postgresql import insert as pg_insert
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
+from sqlalchemy.orm import Session
 
+from ctom_lti.db import utcnow
 from ctom_lti.models import Cohort
 from ctom_lti.tools.reports.history import (
     due_day_of,
@@ -22,7 +33,15 @@ from ctom_lti.tools.reports.history import (
     withdrawn_candidates,
 )
 from ctom_lti.tools.reports.models import DRAFT, NOT_STARTED, RETURNED, ProgressReport
-from ctom_lti.tools.reports.schedule import Slot, local_today, opened, schedule
+from ctom_lti.tools.reports.schedule import (
+    Reconcile,
+    Slot,
+    StoredRow,
+    local_today,
+    opened,
+    reconcile,
+    schedule,
+)
 
 #: Statuses whose period may still move when the pairing history changes.
 OPEN = (NOT_STARTED, DRAFT, RETURNED)
@@ -65,67 +84,123 @@ def sync_schedule(
 ) -> ScheduleSync:
     """Make the rows the schedule asks for by ``now``; move or drop the ones it no longer does.
 
-    A fixed number of statements whatever the cohort's size.
+    Reads a fixed number of statements whatever the cohort's size, and writes nothing when the
+    rows are in step (``changed`` is then False and the caller has nothing to commit).
     """
     cohort = session.get(Cohort, cohort_id)
     if cohort is None:
         return ScheduleSync()
     slots, _ = cohort_slots(session, cohort, default_due_day=default_due_day, now=now)
-    rows = {
-        (r.pairing_id, r.month): r
-        for r in session.scalars(
-            select(ProgressReport)
-            .where(ProgressReport.cohort_id == cohort_id)
-            # Only what the comparison reads: not what mentors wrote (JSON parsed per row).
-            .options(
-                load_only(
-                    ProgressReport.pairing_id,
-                    ProgressReport.month,
-                    ProgressReport.status,
-                    ProgressReport.period_start,
-                    ProgressReport.period_end,
-                    ProgressReport.due_on,
-                    ProgressReport.version,
-                )
-            )
+    # Plain columns, not ORM objects: only what the comparison reads, nothing mentors wrote.
+    table = ProgressReport.__table__
+    rows = [
+        StoredRow(*r)
+        for r in session.execute(
+            select(
+                table.c.id,
+                table.c.pairing_id,
+                table.c.month,
+                table.c.status,
+                table.c.period_start,
+                table.c.period_end,
+                table.c.due_on,
+                table.c.version,
+            ).where(table.c.cohort_id == cohort_id)
         )
-    }
-    made = moved = 0
-    wanted = set()
-    for slot in slots:
-        wanted.add((slot.pairing_id, slot.month))
-        row = rows.get((slot.pairing_id, slot.month))
-        if row is None:
-            session.add(
-                ProgressReport(
-                    cohort_id=cohort_id,
-                    pairing_id=slot.pairing_id,
-                    mentor_person_id=slot.mentor_id,
-                    candidate_person_id=slot.candidate_id,
-                    month=slot.month,
-                    period_start=slot.period_start,
-                    period_end=slot.period_end,
-                    due_on=slot.due_on,
-                    status=NOT_STARTED,
-                    content={},
-                    shared=[],
-                )
-            )
-            made += 1
-        elif row.status in OPEN and (row.period_start, row.period_end, row.due_on) != (
-            slot.period_start,
-            slot.period_end,
-            slot.due_on,
-        ):
-            row.period_start, row.period_end = slot.period_start, slot.period_end
-            row.due_on = slot.due_on
-            moved += 1
-    stale = [
-        r
-        for key, r in rows.items()
-        if key not in wanted and r.status == NOT_STARTED and r.version == 1
     ]
-    for row in stale:
-        session.delete(row)
-    session.flush()
-    return ScheduleSync(made, moved, len(stale))
+    plan = reconcile(slots, rows, movable=OPEN, droppable=NOT_STARTED)
+    if plan:
+        _write(session, cohort_id, plan)
+    return ScheduleSync(len(plan.make), len(plan.move), len(plan.drop))
+
+
+def _write(session: Session, cohort_id: int, plan: Reconcile) -> None:
+    """One statement per kind of change (each executed once with every row's values)."""
+    made_at = utcnow()
+    statements = _statements(session.get_bind().dialect.name)
+    if plan.make:
+        session.execute(
+            statements.make,
+            [
+                {
+                    "cohort_id": cohort_id,
+                    "pairing_id": s.pairing_id,
+                    "mentor_person_id": s.mentor_id,
+                    "candidate_person_id": s.candidate_id,
+                    "month": s.month,
+                    "period_start": s.period_start,
+                    "period_end": s.period_end,
+                    "due_on": s.due_on,
+                    "status": NOT_STARTED,
+                    "content": {},
+                    "shared": [],
+                    "version": 1,
+                    "submissions": 0,
+                    "review_comment": "",
+                    "created_at": made_at,
+                    "updated_at": made_at,
+                }
+                for s in plan.make
+            ],
+        )
+    if plan.move:
+        session.execute(
+            statements.move,
+            [
+                {
+                    "row_id": row_id,
+                    "new_start": s.period_start,
+                    "new_end": s.period_end,
+                    "new_due": s.due_on,
+                }
+                for row_id, s in plan.move
+            ],
+        )
+    if plan.drop:
+        session.execute(statements.drop, {"row_ids": list(plan.drop)})
+    _forget(session, {row_id for row_id, _ in plan.move}, set(plan.drop))
+
+
+@dataclass(frozen=True)
+class _Statements:
+    make: Any
+    move: Any
+    drop: Any
+
+
+@functools.cache
+def _statements(dialect: str) -> _Statements:
+    table = cast(Table, ProgressReport.__table__)
+    insert: Any = pg_insert if dialect == "postgresql" else sqlite_insert
+    return _Statements(
+        # A request that made the same month a moment ago wins; this one skips those rows.
+        make=insert(table).on_conflict_do_nothing(index_elements=["pairing_id", "month"]),
+        # The schedule moving a period is not an edit: the version (which guards what people
+        # write) stays, so a mentor's open form still saves, and an untouched row stays
+        # droppable. The status is checked again as the row is written: a report submitted
+        # since keeps its period.
+        move=update(table)
+        # (``or_`` of equalities: an IN list cannot be sent with one set of values per row.)
+        .where(table.c.id == bindparam("row_id"), or_(*(table.c.status == s for s in OPEN)))
+        .values(
+            period_start=bindparam("new_start"),
+            period_end=bindparam("new_end"),
+            due_on=bindparam("new_due"),
+        ),
+        # Only rows still untouched: a mentor who started writing meanwhile keeps the report.
+        drop=delete(table).where(
+            table.c.id.in_(bindparam("row_ids", expanding=True)),
+            table.c.status == NOT_STARTED,
+            table.c.version == 1,
+        ),
+    )
+
+
+def _forget(session: Session, moved: set[int], dropped: set[int]) -> None:
+    """Make the session's loaded reports (if any) read the rows as now written."""
+    for obj in list(session.identity_map.values()):
+        if isinstance(obj, ProgressReport):
+            if obj.id in dropped:
+                session.expunge(obj)
+            elif obj.id in moved:
+                session.expire(obj)

@@ -8,6 +8,10 @@ worker claims it again, marked ``maybe_landed`` so that it reads Canvas before p
 
 Each claim carries a fresh token, and only the holder of the token records the outcome, so a
 worker whose lease ran out cannot overwrite what the worker that recovered its row found.
+
+A delivery may outlast one lease (slow Canvas, quick retries): the holder renews the lease before
+every step that calls Canvas (:func:`renew`), and stops when the renewal finds the row taken
+over, so no two workers post the same row. The lease need only outlast one step.
 """
 
 from __future__ import annotations
@@ -152,6 +156,23 @@ def newer_decision_exists(engine: Engine, claimed: Claimed) -> bool:
                 )
             )
         )
+
+
+def renew(engine: Engine, claimed: Claimed, *, lease: timedelta, now: datetime) -> bool:
+    """Extend the lease to ``now + lease`` if this worker still holds the row; False if another
+    worker took it over (its lease ran out and it was claimed again)."""
+    with engine.begin() as conn:
+        done = conn.execute(
+            update(GradePost)
+            .where(
+                GradePost.id == claimed.id,
+                GradePost.claim_token == claimed.token,
+                GradePost.state == PostState.SENDING.value,
+            )
+            .values(lease_until=now + lease)
+            .execution_options(synchronize_session=False)
+        )
+    return bool(done.rowcount)
 
 
 @dataclass(frozen=True)

@@ -4,12 +4,18 @@ landed already, post, and say what became of it.
 Quick retries (tenacity) cover throttling, 5xx and timeouts within one attempt; what still fails
 goes back to the outbox with a later time (:func:`ctom_lti.grades.rules.next_step`) or, when a
 person must act, is marked failed with a message saying what to do.
+
+With slow answers and retries a delivery can take longer than the claim's lease, so each try
+renews the lease first, and again right before the score is posted: a post only leaves while
+this worker holds the row for longer than one call can take (every call has the outbound
+deadline). A worker that finds the row taken over stops without posting.
 """
 
 from __future__ import annotations
 
 import logging
 from dataclasses import dataclass
+from datetime import timedelta
 
 import requests
 from flask import Flask
@@ -18,7 +24,7 @@ from tenacity import Retrying, retry_if_exception, stop_after_attempt, wait_expo
 
 from ctom_lti.db import get_engine, utcnow
 from ctom_lti.errors import CtomError
-from ctom_lti.grades.claims import Claimed, Finish, newer_decision_exists
+from ctom_lti.grades.claims import Claimed, Finish, newer_decision_exists, renew
 from ctom_lti.grades.columns import ColumnBusy, ensure_column, forget_column
 from ctom_lti.grades.rules import (
     ColumnSpec,
@@ -56,6 +62,10 @@ class Attempt(CtomError):
     def __init__(self, kind: FailureKind, message: str) -> None:
         super().__init__(message)
         self.kind = kind
+
+
+class LeaseLost(Exception):
+    """Another worker claimed the row while this one was delivering it (never retried)."""
 
 
 @dataclass(frozen=True)
@@ -122,14 +132,21 @@ def _classified(exc: Exception) -> Attempt:
 class _Delivery:
     """One attempt at one claimed post (with its quick retries)."""
 
-    def __init__(self, app: Flask, claimed: Claimed, target: Target) -> None:
+    def __init__(self, app: Flask, claimed: Claimed, target: Target, lease: timedelta) -> None:
         self.app = app
         self.claimed = claimed
         self.target = target
+        self.lease = lease
         self.maybe_landed = claimed.maybe_landed
+
+    def hold(self) -> None:
+        """Renew the lease, or stop: the row is another worker's now."""
+        if not renew(get_engine(self.app), self.claimed, lease=self.lease, now=utcnow()):
+            raise LeaseLost(self.claimed.id)
 
     def once(self) -> Finish:
         engine = get_engine(self.app)
+        self.hold()
         try:
             column = ensure_column(
                 engine, self.claimed.cohort_id, self.target.spec, self.target.gradebook
@@ -139,9 +156,12 @@ class _Delivery:
                 found = gradebook.result_for(column, sub)
                 if found is not None and already_in_canvas(passed, found.score):
                     return Finish(PostState.SENT, "Canvas already had this score.")
+            self.hold()
             receipt = gradebook.post_pass_fail(
                 column, sub, passed=passed, at=self.claimed.score_timestamp
             )
+        except LeaseLost:
+            raise
         except Exception as exc:
             failure = _classified(exc)
             if isinstance(exc, PlatformServiceError) and exc.platform_status == 404:
@@ -169,7 +189,7 @@ def deliver(app: Flask, claimed: Claimed, settings: OutboxSettings, *, quick: bo
         target = _target(app, claimed)
     except NeedsPerson as exc:
         return Finish(PostState.FAILED, str(exc))
-    delivery = _Delivery(app, claimed, target)
+    delivery = _Delivery(app, claimed, target, settings.lease)
     retrying = Retrying(
         stop=stop_after_attempt(settings.quick_tries if quick else 1),
         wait=wait_exponential(multiplier=settings.quick_wait, max=30),
@@ -180,6 +200,10 @@ def deliver(app: Flask, claimed: Claimed, settings: OutboxSettings, *, quick: bo
     )
     try:
         return retrying(delivery.once)
+    except LeaseLost:
+        # The worker that took the row over records its outcome; this one records nothing.
+        log.warning("grade post %s: another worker took it over; stopped", claimed.id)
+        return Finish(PostState.PENDING, "Another worker took this post over.")
     except Attempt as failure:
         log.warning("grade post %s failed: %s", claimed.id, failure.message)
         step = next_step(failure.kind, claimed.attempts, utcnow(), failure.message, settings.policy)

@@ -12,9 +12,11 @@ from ctom_lti.config import Setting, parse_bool
 from ctom_lti.grades.rules import BackoffPolicy
 
 SETTINGS: tuple[Setting, ...] = (
-    # How long a worker holds a claimed post. Longer than any one delivery can take (a few
-    # calls of LTI_HTTP_DEADLINE each, with the quick retries): only then may another worker
-    # take the post over, after reading Canvas to see whether it landed.
+    # How long a worker holds a claimed post without a word. The worker renews it before each
+    # step that calls Canvas, so it must outlast the longest stretch between two renewals (a
+    # few calls of LTI_HTTP_DEADLINE each and one quick-retry wait), not a whole delivery; once
+    # it has run out, another worker may take the post over, after reading Canvas to see
+    # whether it landed.
     Setting("GRADES_LEASE_SECONDS", 300.0, float),
     # Quick retries within one attempt (throttling, 5xx, timeouts), spaced from this many
     # seconds, doubling.

@@ -52,6 +52,17 @@ class CanvasConversation:
     context_code: str | None
     #: Canvas user ids of everyone in it, the sender included
     participant_ids: tuple[int, ...] = ()
+    #: Its messages (only when read one by one), newest first
+    messages: tuple[CanvasMessage, ...] = ()
+
+
+@dataclass(frozen=True)
+class CanvasMessage:
+    """One message of a conversation."""
+
+    id: int
+    author_id: int | None
+    body: str
 
 
 @dataclass(frozen=True)

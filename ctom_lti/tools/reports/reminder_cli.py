@@ -96,7 +96,8 @@ def remind_command(sis_course_id: str, dry_run: bool) -> None:
     """Send each mentor with a report coming due or overdue a Canvas Inbox message.
 
     Steps: 3 days before the due day, on it, and 7 days after; each is sent once per report
-    and recorded. A failed send is recorded and tried again on the next run.
+    and recorded. A failed send is recorded and tried again on the next run; a send whose
+    answer was lost is looked for in Canvas first, so it is never sent twice.
     """
     from ctom_lti.cohorts.canvas_access import cohort_gateway
     from ctom_lti.cohorts.records import find_cohort
@@ -128,7 +129,14 @@ def remind_command(sis_course_id: str, dry_run: bool) -> None:
         session.commit()
         gateway = cohort_gateway(session, cohort, get_fernet(current_app))
         outcome = send_reminders(
-            session, cohort, gateway, today=today, now=now, url=url, after_each=session.commit
+            session,
+            cohort,
+            gateway,
+            today=today,
+            now=now,
+            url=url,
+            before_send=session.commit,
+            after_each=session.commit,
         )
         session.commit()
     except CtomError as exc:
@@ -136,11 +144,18 @@ def remind_command(sis_course_id: str, dry_run: bool) -> None:
         _fail(exc.message, exc.hint)
     finally:
         session.close()
+    for u in outcome.unsettled:
+        click.echo(
+            f"Not checked for {u.mentor_name}: a reminder whose sending Canvas never confirmed "
+            f"could not be looked up ({u.error}); nothing sent about those {u.reports} reports "
+            "(checked again next run)",
+            err=True,
+        )
     for m in outcome.messages:
         if m.error:
             click.echo(f"Not sent to {m.mentor_name}: {m.error} (tried again next run)", err=True)
         else:
             click.echo(f"Sent to {m.mentor_name}: {m.subject} ({len(m.report_ids)} reports)")
     click.echo(f"{len(outcome.sent)} reminders sent, {len(outcome.failed)} failed; today {today}.")
-    if outcome.failed:
+    if outcome.failed or outcome.unsettled:
         raise click.exceptions.Exit(EXIT_FAILED)

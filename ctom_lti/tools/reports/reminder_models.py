@@ -3,6 +3,11 @@
 The ``remind`` job writes a row when it first tries a step; ``status`` says whether Canvas took
 the message (``sent``), refused or failed it (``failed``: tried again on the next run), or a later
 step made it moot (``skipped``: a mentor gets one message per run, the most pressing).
+
+A row is ``sending`` from just before the message goes to Canvas until Canvas answers. One left
+so (Canvas's answer was lost, or the job stopped mid-send) may or may not be in the mentor's
+Inbox: the next run looks for it among the messages Canvas says were sent, by
+``message_digest``, before sending anything again.
 """
 
 from __future__ import annotations
@@ -18,6 +23,7 @@ from ctom_lti.tools.reports.models import ProgressReport
 SENT = "sent"
 FAILED = "failed"
 SKIPPED = "skipped"
+SENDING = "sending"
 
 
 class ReportReminder(Model):
@@ -37,7 +43,7 @@ class ReportReminder(Model):
     cohort_id: Mapped[int] = mapped_column(ForeignKey("cohort.id", ondelete="CASCADE"))
     #: ``before`` (3 days before the due day), ``due`` (on it), ``overdue`` (7 days after).
     step: Mapped[str] = mapped_column(String(16))
-    #: ``sent``, ``failed`` or ``skipped``.
+    #: ``sent``, ``failed``, ``skipped`` or ``sending``.
     status: Mapped[str] = mapped_column(String(16))
     attempts: Mapped[int] = mapped_column(default=0)
     first_tried_at: Mapped[datetime] = mapped_column(default=utcnow)
@@ -47,6 +53,9 @@ class ReportReminder(Model):
     conversation_id: Mapped[str | None] = mapped_column(String(64))
     #: Why the last attempt failed, in words an admin can act on.
     error: Mapped[str] = mapped_column(Text, default="")
+    #: The last message tried (its subject and text, hashed), to find it in Canvas when
+    #: Canvas's answer was lost.
+    message_digest: Mapped[str | None] = mapped_column(String(64))
 
 
 #: Counting a registration's reports by cohort and state reads this index alone (the staff

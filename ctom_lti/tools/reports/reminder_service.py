@@ -5,6 +5,11 @@ mentors loses nothing that was sent).
 Each mentor with reports at a reminder step gets one private message in the cohort's course,
 listing them; every step is recorded per report (``progress_report_reminder``), so repeated runs
 send each step once, and a failed send is tried again on the next run.
+
+A step is recorded ``sending`` (and committed, through ``before_send``) before its message goes
+to Canvas. When Canvas's answer is lost it stays so, and the next run first settles it
+(``reminder_checks``): sent if Canvas has the message, sent again if not; so a re-run never
+sends a mentor the same reminder twice.
 """
 
 from __future__ import annotations
@@ -18,15 +23,18 @@ from typing import Any, Protocol
 from sqlalchemy import select
 from sqlalchemy.orm import Session, aliased
 
+from ctom_lti.canvas.errors import CanvasWriteUncertain
 from ctom_lti.errors import CtomError
 from ctom_lti.models import Cohort, Person
 from ctom_lti.tools.reports import reminders
 from ctom_lti.tools.reports.dashboard import display_name
 from ctom_lti.tools.reports.models import ProgressReport
-from ctom_lti.tools.reports.reminder_models import FAILED, SENT, SKIPPED, ReportReminder
+from ctom_lti.tools.reports.reminder_checks import InboxReader, Unsettled, settle_uncertain
+from ctom_lti.tools.reports.reminder_models import FAILED, SENT, ReportReminder
+from ctom_lti.tools.reports.reminder_records import record_sending, record_unsendable
 
 
-class InboxSender(Protocol):
+class InboxSender(InboxReader, Protocol):
     """What the reminders need of the Canvas gateway."""
 
     def send_conversation(
@@ -53,6 +61,8 @@ class MentorMessage:
 class RemindOutcome:
     today: date
     messages: list[MentorMessage] = field(default_factory=list)
+    #: earlier sends whose fate Canvas could not be asked about (checked again next run)
+    unsettled: list[Unsettled] = field(default_factory=list)
 
     @property
     def sent(self) -> list[MentorMessage]:
@@ -157,92 +167,88 @@ def send_reminders(
     today: date,
     now: datetime,
     url: str | None = None,
+    before_send: Callable[[], None] = lambda: None,
     after_each: Callable[[], None] = lambda: None,
 ) -> RemindOutcome:
-    """Send today's reminders and record every step; ``after_each`` runs after each mentor's."""
-    messages, decisions = plan(session, cohort, today, url=url)
-    outcome = RemindOutcome(today)
+    """Send today's reminders and record every step.
+
+    ``before_send`` runs once a mentor's steps are recorded ``sending``, just before the call to
+    Canvas (the CLI commits there, so a send is never out of sight); ``after_each`` runs after
+    each mentor's outcome is recorded.
+    """
     raw_course = cohort.canvas_course_id or ""
     course_id = int(raw_course) if raw_course.isdigit() else None
+    outcome = RemindOutcome(today)
+    outcome.unsettled = settle_uncertain(session, cohort.id, course_id, sender, now=now)
+    after_each()
+    messages, decisions = plan(session, cohort, today, url=url)
     for message in messages:
-        error = None
-        conversation_id = None
-        if course_id is None:
-            error = "The cohort is not linked to a Canvas course yet."
-        elif not (message.canvas_user_id or "").isdigit():
-            error = f"{message.mentor_name} has no Canvas user id yet (they never launched)."
+        error = _unsendable(course_id, message)
+        if error is not None:
+            record_unsendable(
+                session, message.report_ids, decisions, cohort_id=cohort.id, now=now, error=error
+            )
         else:
-            try:
-                made = sender.send_conversation(
-                    course_id, [int(str(message.canvas_user_id))], message.subject, message.body
-                )
-                conversation_id = str(made[0].id) if made else None
-            except CtomError as exc:
-                error = exc.message
-        _record(
-            session,
-            message,
-            decisions,
-            cohort_id=cohort.id,
-            now=now,
-            error=error,
-            conversation_id=conversation_id,
-        )
+            assert course_id is not None
+            rows = record_sending(
+                session,
+                message.report_ids,
+                decisions,
+                cohort_id=cohort.id,
+                now=now,
+                digest=reminders.message_digest(message.subject, message.body),
+            )
+            before_send()
+            error = _send(sender, course_id, message, rows, now=now)
+        session.flush()
         outcome.messages.append(_with_error(message, error))
         after_each()
     return outcome
+
+
+def _unsendable(course_id: int | None, message: MentorMessage) -> str | None:
+    """Why ``message`` cannot be tried at all, if it cannot."""
+    if course_id is None:
+        return "The cohort is not linked to a Canvas course yet."
+    if not (message.canvas_user_id or "").isdigit():
+        return f"{message.mentor_name} has no Canvas user id yet (they never launched)."
+    return None
+
+
+def _send(
+    sender: InboxSender,
+    course_id: int,
+    message: MentorMessage,
+    rows: list[ReportReminder],
+    *,
+    now: datetime,
+) -> str | None:
+    """Send ``message`` and record what became of it on its ``sending`` rows; why it failed."""
+    try:
+        made = sender.send_conversation(
+            course_id, [int(str(message.canvas_user_id))], message.subject, message.body
+        )
+    except CanvasWriteUncertain:
+        # The rows stay ``sending``: the next run looks in Canvas before sending again.
+        error = (
+            "Canvas's answer was lost, so it may or may not have the message; the next run "
+            "looks in Canvas before sending it again."
+        )
+        for row in rows:
+            row.error = error
+        return error
+    except CtomError as exc:
+        for row in rows:
+            row.status, row.error = FAILED, exc.message
+        return exc.message
+    conversation_id = str(made[0].id) if made else None
+    for row in rows:
+        row.status, row.error = SENT, ""
+        row.sent_at, row.conversation_id = now, conversation_id
+    return None
 
 
 def _with_error(message: MentorMessage, error: str | None) -> MentorMessage:
     if error is None:
         return message
     return MentorMessage(**{**message.__dict__, "error": error})
-
-
-def _record(
-    session: Session,
-    message: MentorMessage,
-    decisions: dict[int, reminders.Decision],
-    *,
-    cohort_id: int,
-    now: datetime,
-    error: str | None,
-    conversation_id: str | None,
-) -> None:
-    existing = {
-        (r.report_id, r.step): r
-        for r in session.scalars(
-            select(ReportReminder).where(ReportReminder.report_id.in_(message.report_ids))
-        )
-    }
-
-    def row(report_id: int, step: str) -> ReportReminder:
-        found = existing.get((report_id, step))
-        if found is None:
-            found = ReportReminder(
-                report_id=report_id,
-                cohort_id=cohort_id,
-                step=step,
-                status=FAILED,
-                attempts=0,
-                first_tried_at=now,
-            )
-            session.add(found)
-        return found
-
-    for report_id in message.report_ids:
-        decision = decisions[report_id]
-        assert decision.send is not None
-        sent = row(report_id, decision.send)
-        sent.attempts += 1
-        sent.last_tried_at = now
-        sent.status = FAILED if error else SENT
-        sent.error = error or ""
-        if error is None:
-            sent.sent_at = now
-            sent.conversation_id = conversation_id
-            for step in decision.skip:
-                skipped = row(report_id, step)
-                skipped.status = SKIPPED
-                skipped.last_tried_at = now
-    session.flush()

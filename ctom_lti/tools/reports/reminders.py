@@ -5,16 +5,18 @@ Three steps per report — three days before its due day, on the due day, and se
 each sent at most once. When a run finds several steps due at once (the job did not run for a
 while, or a returned report is already late), only the most pressing one is sent and the earlier
 ones are marked skipped, so a mentor never gets a pile of messages about one report. A step that
-failed is tried again on the next run while it is still the most pressing one.
+failed is tried again on the next run while it is still the most pressing one; one whose
+sending was never confirmed waits until the next run has looked for it in Canvas.
 """
 
 from __future__ import annotations
 
+import hashlib
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date, timedelta
 
-from ctom_lti.tools.reports.reminder_models import FAILED, SENT, SKIPPED
+from ctom_lti.tools.reports.reminder_models import FAILED, SENDING, SENT, SKIPPED
 from ctom_lti.tools.reports.schedule import month_label
 
 BEFORE = "before"
@@ -50,7 +52,7 @@ class ReportFacts:
     report_id: int
     status: str
     due_on: date
-    #: step name -> its recorded status (``sent`` / ``failed`` / ``skipped``)
+    #: step name -> its recorded status (``sent`` / ``failed`` / ``skipped`` / ``sending``)
     steps: Mapping[str, str]
 
 
@@ -74,7 +76,8 @@ def decide(report: ReportFacts, today: date) -> Decision:
     if report.status not in OWED or not reached:
         return Decision(report.report_id, None)
     latest = reached[-1].name
-    if report.steps.get(latest) in (SENT, SKIPPED):
+    # ``sending``: it may be in the mentor's Inbox already; the run looks in Canvas first.
+    if report.steps.get(latest) in (SENT, SKIPPED, SENDING):
         return Decision(report.report_id, None)
     moot = tuple(s.name for s in reached[:-1] if report.steps.get(s.name) not in (SENT, SKIPPED))
     return Decision(report.report_id, latest, moot)
@@ -137,3 +140,10 @@ def body(mentor_name: str, reminders: Sequence[Reminder], today: date, url: str 
     lines.append("")
     lines.append("Thank you for mentoring.")
     return "\n".join(lines)
+
+
+def message_digest(subject: str, body: str) -> str:
+    """What identifies a message among those Canvas says were sent (line endings and the
+    whitespace around the text do not count: Canvas may store them differently)."""
+    text = "\n".join(line.rstrip() for line in body.replace("\r\n", "\n").strip().split("\n"))
+    return hashlib.sha256(f"{subject.strip()}\n\n{text}".encode()).hexdigest()

@@ -65,3 +65,26 @@ def test_throttled_sends_are_retried_and_lost_answers_are_not_resent(
         gw.send_conversation(course_id, mentors[:1], "s", "twice?")
     bodies = [c.messages[0].body for c in inbox.visible_to(sandbox.store, mentors[0])]
     assert sorted(bodies) == ["once", "twice?"]
+
+
+def test_what_was_sent_to_a_mentor_in_the_course_is_listed_and_read(
+    sandbox: SandboxServer, course_with_mentors: tuple[int, list[int]]
+) -> None:
+    course_id, mentors = course_with_mentors
+    other = sandbox.store.add_course("Cohort 13", workflow_state="available")
+    sandbox.store.enroll(mentors[0], other.id, "ObserverEnrollment")
+    gw = fast_gateway(sandbox)
+    [first] = gw.send_conversation(course_id, mentors[:1], "Coming due", "Line one\nLine two")
+    gw.send_conversation(other.id, mentors[:1], "Elsewhere", "Another course")
+    gw.send_conversation(course_id, mentors[1:], "To the other mentor", "Not theirs")
+    [second] = gw.send_conversation(course_id, mentors[:1], "Due today", "Today")
+    listed = gw.sent_conversations(course_id, mentors[0])
+    assert [c.id for c in listed] == [second.id, first.id]  # most recent first, this course only
+    assert [c.messages for c in listed] == [(), ()]
+    full = gw.conversation(first.id)
+    assert full.subject == "Coming due"
+    assert [(m.author_id, m.body) for m in full.messages] == [
+        (sandbox.admin_user_id, "Line one\nLine two")
+    ]
+    # Reading it as the sender leaves it unread for the mentor.
+    assert inbox.in_scope(inbox.conversations(sandbox.store)[first.id], mentors[0], "unread")

@@ -21,7 +21,13 @@ from ctom_lti.models import Cohort, Role
 from ctom_lti.sandbox import conversations as inbox
 from ctom_lti.sandbox.knobs import Fault
 from ctom_lti.sandbox.server import SandboxServer
-from ctom_lti.tools.reports.reminder_models import FAILED, SENT, SKIPPED, ReportReminder
+from ctom_lti.tools.reports.reminder_models import (
+    FAILED,
+    SENDING,
+    SENT,
+    SKIPPED,
+    ReportReminder,
+)
 from ctom_lti.tools.reports.reminder_service import RemindOutcome, send_reminders
 from ctom_lti.tools.reports.service import sync_schedule
 from tests.factories import make_cohort, make_membership, make_person
@@ -132,7 +138,11 @@ def test_a_failed_send_is_recorded_and_sent_on_the_next_run(
     failed = remind(app, setup, date(2026, 11, 5))
     assert len(failed.failed) == 1 and len(failed.sent) == 1
     assert "Canvas" in (failed.failed[0].error or "")
-    assert [s for s in steps(app) if s[1] == FAILED] == [("due", FAILED, 1), ("overdue", FAILED, 1)]
+    # A 5xx to a send does not say whether Canvas made the message: the next run looks first.
+    assert [s for s in steps(app) if s[1] in (FAILED, SENDING)] == [
+        ("due", SENDING, 1),
+        ("overdue", SENDING, 1),
+    ]
     retried = remind(app, setup, date(2026, 11, 6))
     assert [m.mentor_name for m in retried.sent] == [failed.failed[0].mentor_name]
     assert [s for s in steps(app) if s[1] == SENT] == [
@@ -196,3 +206,69 @@ def test_the_commands_list_what_is_due_and_remind_once_a_day(
     assert len(inbox_of(sandbox, mentor_user.id)) == 1
     unknown = run(app, "due", "--cohort", "NOPE")
     assert unknown.exit_code == 2
+
+
+def conversations_sent_to(sandbox: SandboxServer, canvas_id: int) -> int:
+    return sum(
+        1
+        for c in inbox.conversations(sandbox.store).values()
+        if canvas_id in c.participant_ids and c.messages
+    )
+
+
+def test_a_reminder_whose_answer_was_lost_is_not_sent_again(
+    app: Flask, sandbox: SandboxServer, setup: Setup
+) -> None:
+    # Canvas makes the first conversation, then the connection drops before its answer.
+    sandbox.knobs.inject(Fault.DROP_AFTER, times=1, method="POST", path_prefix="/api/v1/conv")
+    first = remind(app, setup, date(2026, 11, 5))
+    [lost] = first.failed
+    assert "may or may not have the message" in (lost.error or "")
+    canvas_id = setup.canvas_ids[lost.mentor_name]
+    assert conversations_sent_to(sandbox, canvas_id) == 1  # it did reach their Inbox
+    assert [s for s in steps(app) if s[1] == SENDING] == [
+        ("due", SENDING, 1),
+        ("overdue", SENDING, 1),
+    ]
+    # The next run finds it in Canvas: recorded sent, not sent again.
+    again = remind(app, setup, date(2026, 11, 5))
+    assert again.messages == [] and again.unsettled == []
+    assert conversations_sent_to(sandbox, canvas_id) == 1
+    with session_scope(app) as session:
+        settled = session.scalars(
+            select(ReportReminder).where(
+                ReportReminder.attempts == 1, ReportReminder.step != "before"
+            )
+        ).all()
+        conversation_ids = {r.conversation_id for r in settled}
+    assert all(r.status == SENT for r in settled)
+    assert len(conversation_ids) == 2 and None not in conversation_ids  # one per mentor
+    assert remind(app, setup, date(2026, 11, 6)).messages == []
+    assert conversations_sent_to(sandbox, canvas_id) == 1
+
+
+def test_a_reminder_lost_before_canvas_had_it_is_sent_on_the_next_run(
+    app: Flask, sandbox: SandboxServer, setup: Setup
+) -> None:
+    # The connection drops before Canvas runs the request: nothing reached the Inbox.
+    sandbox.knobs.inject(Fault.DROP, times=1, method="POST", path_prefix="/api/v1/conv")
+    [lost] = remind(app, setup, date(2026, 11, 5)).failed
+    canvas_id = setup.canvas_ids[lost.mentor_name]
+    assert conversations_sent_to(sandbox, canvas_id) == 0
+    # Canvas cannot be asked on the next run: nothing is sent to them, the steps wait.
+    with sandbox.knobs.override(error_rate=1.0, fault_paths=("/api/v1/conversations",)):
+        blocked = remind(app, setup, date(2026, 11, 5))
+    assert blocked.messages == []
+    assert [u.mentor_name for u in blocked.unsettled] == [lost.mentor_name]
+    assert conversations_sent_to(sandbox, canvas_id) == 0
+    # Then Canvas answers: it has no such message, so this run sends it, once.
+    retried = remind(app, setup, date(2026, 11, 5))
+    assert [m.mentor_name for m in retried.sent] == [lost.mentor_name]
+    assert conversations_sent_to(sandbox, canvas_id) == 1
+    assert [s for s in steps(app) if s[1] in (SENT, SENDING, FAILED)] == [
+        ("due", SENT, 1),
+        ("due", SENT, 2),
+        ("overdue", SENT, 1),
+        ("overdue", SENT, 2),
+    ]
+    assert remind(app, setup, date(2026, 11, 6)).messages == []

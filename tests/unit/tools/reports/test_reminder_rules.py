@@ -16,6 +16,7 @@ from ctom_lti.tools.reports.reminders import (
     body,
     decide,
     decide_all,
+    message_digest,
     subject,
 )
 
@@ -97,4 +98,21 @@ def test_the_message_names_each_report_and_when_it_is_due() -> None:
     assert subject(ahead) == "Coming due: monthly mentor report"
     assert "due on Saturday 5 December (in 3 days)" in body(
         "M", ahead, DUE_ON - timedelta(days=3), None
+    )
+
+
+def test_a_step_whose_sending_is_unconfirmed_waits_and_an_earlier_one_becomes_moot() -> None:
+    assert decide(facts(due="sending"), DUE_ON) == Decision(1, None)
+    later = decide(facts(due="sending"), DUE_ON + timedelta(days=7))
+    assert later == Decision(1, OVERDUE, (BEFORE, DUE))
+
+
+def test_the_digest_names_one_message_however_canvas_stores_its_line_ends() -> None:
+    text = "Hello Maya,\n\n- Alicia, October 2026: due today\n"
+    same = message_digest("Due today: monthly mentor report", text)
+    assert message_digest(" Due today: monthly mentor report", text.replace("\n", "\r\n")) == same
+    assert message_digest("Due today: monthly mentor report", text + "  ") == same
+    assert message_digest("Overdue: monthly mentor report", text) != same
+    assert (
+        message_digest("Due today: monthly mentor report", text.replace("Alicia", "Brian")) != same
     )

@@ -20,6 +20,7 @@ from ctom_lti.canvas.dto import (
     CanvasModule,
     CanvasModuleItem,
     CanvasPage,
+    CanvasSubmission,
     GradebookEntry,
 )
 from ctom_lti.errors import CtomError
@@ -221,3 +222,29 @@ def gradebook_entries_from(group: Any) -> Iterable[GradebookEntry]:
             missing=bool(_get(sub, "missing", False)),
             due_at=_dt(_get(sub, "cached_due_date")),
         )
+
+
+#: Workflow states of work a student has handed in (canvas-rest.md §4.10); ``unsubmitted``
+#: placeholders and teacher-graded rows without ``submitted_at`` are not handed-in work.
+HANDED_IN_STATES = frozenset({"submitted", "graded", "pending_review"})
+
+
+def handed_in_submission_from(raw: Any) -> CanvasSubmission | None:
+    """A flat-list submission as a :class:`CanvasSubmission`, or None when it is not work the
+    student handed in (a placeholder, or a grade given without a hand-in)."""
+    state = _get(raw, "workflow_state")
+    submitted_at = _dt(_get(raw, "submitted_at"))
+    if state not in HANDED_IN_STATES or submitted_at is None:
+        return None
+    assignment = _get(raw, "assignment")
+    return CanvasSubmission(
+        id=required_int(raw, "id"),
+        assignment_id=required_int(raw, "assignment_id"),
+        user_id=required_int(raw, "user_id"),
+        assignment_name=str(_get(assignment, "name") or "") if assignment else "",
+        workflow_state=str(state),
+        submitted_at=submitted_at,
+        submission_type=_get(raw, "submission_type"),
+        html_url=_get(raw, "html_url"),
+        preview_url=_get(raw, "preview_url"),
+    )

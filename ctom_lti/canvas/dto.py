@@ -198,6 +198,28 @@ class GradebookEntry:
     due_at: datetime | None = None
 
 
+@dataclass(frozen=True)
+class CanvasSubmission:
+    """One piece of work a student handed in (a submission with ``submitted_at``)."""
+
+    #: Canvas submission id.
+    id: int
+    assignment_id: int
+    #: Canvas user id of the student.
+    user_id: int
+    #: the assignment's name (read with ``include[]=assignment``); empty when Canvas left it out
+    assignment_name: str
+    #: ``submitted`` | ``graded`` | ``pending_review``
+    workflow_state: str
+    submitted_at: datetime
+    #: ``online_upload`` | ``online_url`` | ``online_text_entry`` | ... (None when unknown)
+    submission_type: str | None = None
+    #: the submission's page in Canvas (``include[]=html_url``); None when Canvas left it out
+    html_url: str | None = None
+    #: Canvas's preview of the submission (always sent, but framed for SpeedGrader)
+    preview_url: str | None = None
+
+
 # --- writes ------------------------------------------------------------------------------------
 # Each ``*Fields`` holds the values sync wants; update methods take the names of the fields to
 # send, so an update touches only what changed.

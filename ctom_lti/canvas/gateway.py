@@ -24,6 +24,7 @@ from ctom_lti.canvas.convert import (
     course_from,
     enrollment_from,
     gradebook_entries_from,
+    handed_in_submission_from,
     required_int,
     tool_from,
 )
@@ -32,6 +33,7 @@ from ctom_lti.canvas.dto import (
     CanvasCourse,
     CanvasEnrollment,
     CanvasExternalTool,
+    CanvasSubmission,
     CanvasUser,
     CourseFields,
     GradebookEntry,
@@ -253,3 +255,27 @@ class CanvasGateway(CourseContentCalls, InboxCalls):
                 for entry in gradebook_entries_from(group)
             ],
         )
+
+    def list_handed_in(self, course_id: int, user_id: int) -> list[CanvasSubmission]:
+        """The work one student handed in to the course's published assignments, in Canvas's
+        order (by submission id).
+
+        Placeholders (``unsubmitted``) and grades given without a hand-in (no ``submitted_at``)
+        are left out; so is any row of another student, should Canvas send one. Pages are
+        followed by their ``rel="next"`` links only (canvas-rest.md §3: bookmark pages).
+
+        :param user_id: the student's Canvas user id (not the LTI ``sub``).
+        :calls: ``GET /api/v1/courses/:course_id/students/submissions``
+            ``?student_ids[]=:user_id&include[]=assignment&include[]=html_url``
+        """
+
+        def fetch() -> list[CanvasSubmission]:
+            rows = self._json_pages(
+                f"courses/{course_id}/students/submissions",
+                student_ids=[user_id],
+                include=["assignment", "html_url"],
+            )
+            found = (handed_in_submission_from(row) for row in rows)
+            return [s for s in found if s is not None and s.user_id == user_id]
+
+        return self._call("GET courses/:id/students/submissions", fetch)

@@ -124,6 +124,13 @@ def submission_json(sub: Submission, includes: set[str] | None = None) -> dict[s
         data["assignment"] = assignment_json(a)
     if "user" in includes:
         data["user"] = user_summary(s.users[sub.user_id])
+    if "html_url" in includes:
+        # canvas-lms lib/api/v1/submission.rb `submission_json`: the submission's page, sent only
+        # when asked for. Canvas links anonymized assignments to SpeedGrader instead; the sandbox
+        # has no anonymous grading.
+        data["html_url"] = (
+            f"{host()}/courses/{a.course_id}/assignments/{a.id}/submissions/{sub.user_id}"
+        )
     if "submission_history" in includes:
         data["submission_history"] = [{k: v for k, v in data.items() if k != "submission_history"}]
     return data

@@ -9,16 +9,22 @@ from typing import Any
 from flask import current_app, flash, redirect, render_template, request
 from werkzeug.datastructures import FileStorage
 
+from ctom_lti.canvas import RetryPolicy
+from ctom_lti.cohorts.canvas_access import cohort_gateway
 from ctom_lti.db import get_session
+from ctom_lti.errors import CtomError
 from ctom_lti.lti.access import launch_required
+from ctom_lti.lti.registrations import get_fernet
 from ctom_lti.lti.session_launch import SessionLaunch
 from ctom_lti.lti.web import tool_url
-from ctom_lti.models import Role
+from ctom_lti.models import Cohort, Role
 from ctom_lti.tools.portfolio import artifacts as service
+from ctom_lti.tools.portfolio import submissions
 from ctom_lti.tools.portfolio.artifacts import NewArtifact, UploadRefused
 from ctom_lti.tools.portfolio.filetypes import ACCEPTED_LABEL
 from ctom_lti.tools.portfolio.forms import ArtifactForm
 from ctom_lti.tools.portfolio.storage import app_storage
+from ctom_lti.tools.portfolio.submissions import SubmissionRefused, SubmissionSource
 from ctom_lti.tools.portfolio.views import _editor, bp
 
 
@@ -34,12 +40,33 @@ def _upload_limit(endpoint: str | None, values: dict[str, Any] | None) -> None:
         request.max_content_length = 2 * max_upload() + 1_000_000
 
 
+#: A person waits for the page: two quick tries, not a batch job's patience.
+PAGE_RETRIES = RetryPolicy(attempts=2, initial_wait=0.2, max_wait=0.5)
+PAGE_TIMEOUT = (3.0, 10.0)
+
+
+def canvas_source(launch: SessionLaunch) -> tuple[SubmissionSource | None, str]:
+    """The cohort's Canvas gateway, or None and why it cannot be made."""
+    db = get_session()
+    cohort = db.get(Cohort, launch.cohort_id)
+    if cohort is None:
+        return None, "the course is not known."
+    try:
+        gateway = cohort_gateway(
+            db, cohort, get_fernet(current_app), retry_policy=PAGE_RETRIES, timeout=PAGE_TIMEOUT
+        )
+    except CtomError as exc:
+        return None, exc.message
+    return gateway, ""
+
+
 def _artifacts_page(
     launch: SessionLaunch, form: ArtifactForm | None = None, status: int = 200, **extra: Any
 ) -> tuple[str, int]:
     db = get_session()
     from ctom_lti.curriculum import load_curriculum
 
+    source, problem = canvas_source(launch)
     return (
         render_template(
             "portfolio/artifacts.html",
@@ -50,6 +77,7 @@ def _artifacts_page(
             cohort_id=launch.cohort_id,
             accepted=ACCEPTED_LABEL,
             max_mb=max_upload() // 1_000_000,
+            picker=submissions.read_picker(db, launch, source, problem),
             **extra,
         ),
         status,
@@ -105,8 +133,12 @@ def add_artifact(launch: SessionLaunch, cohort_id: int) -> Any:
         elif form.kind.data == "link":
             service.add_link(db, launch, new, form.url.data or "")
         else:
-            return _refused(launch, form, 422, "Canvas submissions are picked from the list.")
-    except UploadRefused as refused:
+            source, problem = canvas_source(launch)
+            added = submissions.add_picked(
+                db, launch, new, form.submission.data or "", source=source, problem=problem
+            )
+            new = NewArtifact(added.title, new.principle_keys, new.session_number)
+    except (UploadRefused, SubmissionRefused) as refused:
         db.rollback()
         return _refused(launch, form, refused.status, f"{refused.message} {refused.hint}")
     db.commit()

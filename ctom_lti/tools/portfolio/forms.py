@@ -3,6 +3,7 @@ errors out. CSRFProtect guards every POST of the app, so the forms do no second 
 
 from __future__ import annotations
 
+import re
 from urllib.parse import urlsplit
 
 from flask_wtf import FlaskForm  # type: ignore[import-untyped]
@@ -99,23 +100,24 @@ def _principles(form: _Form, field: Field) -> None:
         raise ValidationError("Choose principles from the list.")
 
 
+_SUBMISSION_VALUE = re.compile(r"^\d{1,30}:\d{1,30}$")
+
+
 class ArtifactForm(_Form):
-    """A new artifact: a file or a link (the file itself is read by the view)."""
+    """A new artifact: a file, a link or a Canvas submission (the file itself is read by the
+    view; the submission is checked against Canvas by the service)."""
 
     kind = StringField(validators=[InputRequired()])
     title = StringField(
         "Title",
-        validators=[
-            DataRequired("Give the artifact a title."),
-            Length(max=200, message="Keep the title under 200 characters."),
-        ],
+        validators=[Length(max=200, message="Keep the title under 200 characters.")],
     )
     url = StringField("Address (https://…)", validators=[Optional(), Length(max=2000)])
     principles = SelectMultipleField("Principles", validate_choice=False, validators=[_principles])
     session_number = IntegerField(
         "Session", validators=[Optional(), NumberRange(1, 8, "Choose a session from 1 to 8.")]
     )
-    submission = StringField("Canvas submission", validators=[Optional(), Length(max=64)])
+    submission = StringField("Canvas submission", validators=[Length(max=64)])
     #: The reflection text typed on the page the form was sent from, kept if the upload fails.
     body_draft = TextAreaField(validators=[Optional(), Length(max=MAX_BODY)])
 
@@ -132,3 +134,14 @@ class ArtifactForm(_Form):
     def validate_kind(self, field: Field) -> None:
         if field.data not in ("file", "link", "canvas_submission"):
             raise ValidationError("Choose a file, a link or a Canvas submission.")
+
+    def validate_title(self, field: Field) -> None:
+        # A submission without a title is named after its assignment.
+        if self.kind.data != "canvas_submission" and not (field.data or "").strip():
+            raise ValidationError("Give the artifact a title.")
+
+    def validate_submission(self, field: Field) -> None:
+        if self.kind.data != "canvas_submission":
+            return
+        if not _SUBMISSION_VALUE.match((field.data or "").strip()):
+            raise ValidationError("Choose one of your Canvas submissions from the list.")

@@ -5,7 +5,7 @@ from ctom_lti.config import Setting
 from ctom_lti.features import Feature, HomeCards, Page
 from ctom_lti.links import REFLECTION
 from ctom_lti.models import Role
-from ctom_lti.tools.portfolio import artifact_views, models, review_views
+from ctom_lti.tools.portfolio import artifact_edit_views, artifact_views, models, review_views
 from ctom_lti.tools.portfolio.cli import portfolio_group
 from ctom_lti.tools.portfolio.demo_seed import seed_demo
 from ctom_lti.tools.portfolio.export import views as export_views
@@ -13,7 +13,7 @@ from ctom_lti.tools.portfolio.facts import CARD_FACTS, card_rule, completion_fac
 from ctom_lti.tools.portfolio.views import bp
 
 # Their routes join the portfolio blueprint.
-_ = (artifact_views, review_views, export_views)
+_ = (artifact_views, artifact_edit_views, review_views, export_views)
 PARTICIPANTS = frozenset({Role.CANDIDATE, Role.MENTOR, Role.INSTRUCTOR, Role.ADMIN})
 REVIEWERS = frozenset({Role.MENTOR, Role.INSTRUCTOR, Role.ADMIN})
 

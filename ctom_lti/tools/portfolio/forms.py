@@ -145,3 +145,23 @@ class ArtifactForm(_Form):
             return
         if not _SUBMISSION_VALUE.match((field.data or "").strip()):
             raise ValidationError("Choose one of your Canvas submissions from the list.")
+
+
+class ArtifactEditForm(_Versioned):
+    """An artifact's title, principle tags and session (what it is stays as it was added)."""
+
+    title = StringField(
+        "Title",
+        validators=[
+            DataRequired("Give the artifact a title."),
+            Length(max=200, message="Keep the title under 200 characters."),
+        ],
+    )
+    principles = SelectMultipleField("Principles", validate_choice=False, validators=[_principles])
+    session_number = IntegerField(
+        "Session", validators=[Optional(), NumberRange(1, 8, "Choose a session from 1 to 8.")]
+    )
+
+
+class ArtifactDeleteForm(_Versioned):
+    pass

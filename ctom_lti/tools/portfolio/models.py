@@ -44,6 +44,8 @@ class Artifact(Model):
     principle_keys: Mapped[list[str]] = mapped_column(JSON, default=list)
     #: The programme session (1 to 8) it came from, if any.
     session_number: Mapped[int | None]
+    #: Increases with every edit, so an edit racing another (two tabs) is caught.
+    version: Mapped[int] = mapped_column(default=1, server_default="1")
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
 
 

@@ -260,3 +260,23 @@ def fact_state(status: str) -> FactState:
     if status in (DRAFT, SHARED):
         return "in_progress"
     return "missing"
+
+
+ArtifactRefusal = Literal["stale", "cited_signed_off"]
+
+
+def decide_artifact_change(
+    version: int, expected_version: int, signed_off_citing: Iterable[str] = (), *, delete: bool
+) -> ArtifactRefusal | None:
+    """Whether the candidate may edit (or delete) an artifact from the version their page showed.
+
+    An artifact cited by a signed-off reflection is part of what was signed off: it may be
+    retitled or retagged, but not deleted until the signer reopens the reflection.
+
+    :param signed_off_citing: principle keys of signed-off reflections that cite it.
+    """
+    if version != expected_version:
+        return "stale"
+    if delete and any(True for _ in signed_off_citing):
+        return "cited_signed_off"
+    return None

@@ -30,6 +30,10 @@ class Storage(Protocol):
 
     def exists(self, digest: str) -> bool: ...
 
+    def delete(self, digest: str) -> None:
+        """Forget the file named ``digest`` (nothing happens if there is none)."""
+        ...
+
 
 def content_hash(content: bytes) -> str:
     return hashlib.sha256(content).hexdigest()
@@ -70,6 +74,12 @@ class LocalDiskStorage:
             return self._path(digest).is_file()
         except FileNotFoundError:
             return False
+
+    def delete(self, digest: str) -> None:
+        try:
+            self._path(digest).unlink(missing_ok=True)
+        except FileNotFoundError:
+            return
 
 
 def app_storage(app: Flask) -> Storage:

@@ -1,7 +1,8 @@
 """Who may open which portfolio page and take which action, files included: every role.
 
 Cohort A: candidate (mentored by mentor) and candidate2 (by mentor2), an instructor and an
-admin. The candidate has a shared reflection and an uploaded file. Only the candidate edits;
+admin. The candidate has a shared reflection and an uploaded file. Only the candidate edits
+(adds, changes and deletes evidence included);
 their mentor and the cohort's staff read, comment and sign off; candidate2, mentor2 and the
 instructor of another course get nothing — a guessed or reused file address included.
 """
@@ -136,6 +137,59 @@ def test_only_the_candidate_edits(
             )
         ).one()
         assert theirs.body == "Secret plan text"
+
+
+CHANGES = ["edit page", "edit", "delete page", "delete", "add submission"]
+#: What the candidate gets: the pages, the changes made; a submission cannot be checked here (no
+#: Canvas token is stored for this registration), so nothing is added and the page says why.
+OWNER = {"edit page": 200, "edit": 302, "delete page": 200, "delete": 302, "add submission": 503}
+#: candidate2 acts on the candidate's artifact: it does not exist for them; their own add is
+#: their own portfolio's business.
+OTHER_CANDIDATE = {**dict.fromkeys(CHANGES, 404), "add submission": 503}
+
+
+def _change(client: FlaskClient, portfolios: Portfolios, artifact_id: int, action: str) -> int:
+    token = csrf(client, f"/c/{portfolios.cohort_id}/profile")
+    base = portfolios.url(f"/artifacts/{artifact_id}")
+    if action == "edit page":
+        return client.get(base + "/edit").status_code
+    if action == "delete page":
+        return client.get(base + "/delete").status_code
+    if action == "edit":
+        data = {"csrf_token": token, "version": 1, "title": "Hijacked", "principles": KEY}
+        return client.post(base + "/edit", data=data).status_code
+    if action == "delete":
+        return client.post(base + "/delete", data={"csrf_token": token, "version": 1}).status_code
+    data = {"csrf_token": token, "kind": "canvas_submission", "submission": "1:1",
+            "title": "Forged", "principles": KEY}  # fmt: skip
+    return client.post(portfolios.url("/artifacts"), data=data).status_code
+
+
+@pytest.mark.parametrize("who", EVERYONE)
+@pytest.mark.parametrize("action", CHANGES)
+def test_changing_evidence(
+    app: Flask,
+    lti: LaunchActions,
+    client: FlaskClient,
+    cohort: tuple[Portfolios, int],
+    *,
+    who: str,
+    action: str,
+) -> None:
+    portfolios, artifact_id = cohort
+    launch_as(lti, who)
+    expected = OWNER if who == "candidate" else OTHER_CANDIDATE if who == "candidate2" else None
+    assert _change(client, portfolios, artifact_id, action) == (
+        expected[action] if expected else 403
+    )
+    with session_scope(app) as s:
+        artifacts = s.scalars(select(Artifact)).all()
+        if who == "candidate" and action == "delete":
+            assert artifacts == []
+            return
+        assert len(artifacts) == 1
+        edited = who == "candidate" and action == "edit"
+        assert artifacts[0].title == ("Hijacked" if edited else "Budget")
 
 
 def test_staff_of_another_course_see_nothing(

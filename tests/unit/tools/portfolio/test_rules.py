@@ -14,6 +14,7 @@ from ctom_lti.tools.portfolio.rules import (
     access_to,
     all_signed_off,
     coverage,
+    decide_artifact_change,
     decide_reopen,
     decide_save,
     decide_sign_off,
@@ -97,3 +98,12 @@ def test_completion_fact_states() -> None:
         "in_progress",
         "missing",
     ]
+
+
+def test_an_artifact_change_is_checked_by_version_and_signed_off_citations() -> None:
+    assert decide_artifact_change(2, 2, delete=False) is None
+    assert decide_artifact_change(3, 2, delete=False) == "stale"
+    assert decide_artifact_change(2, 2, ["infrastructure"], delete=False) is None
+    assert decide_artifact_change(2, 2, ["infrastructure"], delete=True) == "cited_signed_off"
+    assert decide_artifact_change(3, 2, ["infrastructure"], delete=True) == "stale"
+    assert decide_artifact_change(2, 2, [], delete=True) is None

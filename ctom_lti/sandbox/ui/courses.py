@@ -168,6 +168,33 @@ def assignment(course_id: int, assignment_id: int) -> Response:
     )
 
 
+@bp.get("/courses/<int:course_id>/assignments/<int:assignment_id>/submissions/<int:user_id>")
+def submission(course_id: int, assignment_id: int, user_id: int) -> Response:
+    """A student's submission page, which a Submission's ``html_url`` names (canvas-rest.md
+    §4.10): for that student and the course's teachers."""
+    store = current_sandbox().store
+    user = require_user(store)
+    course, role = require_course(store, course_id, user)
+    found = store.assignments.get(assignment_id)
+    if (
+        found is None
+        or found.course_id != course.id
+        or not found.published
+        or (user.id != user_id and not role.can_manage)
+        or user_id not in store.students_of(course.id)
+    ):
+        raise UiError("Submission not found", "It does not exist or is not yours to see.", 404)
+    return page(
+        "sandbox_ui/assignment.html",
+        course=course,
+        role=role,
+        tabs=nav_tabs(store, course, role),
+        current_tab="modules",
+        assignment=found,
+        submission=store.submission_for(found.id, user_id),
+    )
+
+
 @bp.get("/courses/<int:course_id>/modules/items/<int:item_id>")
 def module_item(course_id: int, item_id: int) -> Response:
     store = current_sandbox().store

@@ -1,28 +1,35 @@
 """Portfolio in ``ctom-lti demo``: portfolios at different stages, so each role sees a coverage
 map with colour in it, a signed-off reflection, a thread of comments and files to open.
 
-The first candidate is near the end (fifteen principles signed off, the last shared), the second
-part-way (a few signed off, two shared, a comment thread), the third just started (one draft).
-Files are small generated images and PDFs, stored as uploads are.
+The first candidate is near the end (fifteen principles signed off, the last shared, citing the
+work they handed in for it in the Canvas course), the second part-way (a few signed off, two
+shared, a comment thread), the third just started (one draft). Files are small generated images
+and PDFs, stored as uploads are. The hand-in is written into the sandbox's store, as the student's
+upload would be, and then picked through the Canvas gateway as a candidate picks it.
 """
 
 from __future__ import annotations
 
 import struct
 import zlib
+from datetime import timedelta
+from typing import Any
 
 from sqlalchemy.orm import Session
 
 from ctom_lti.cohorts import load_cohort
+from ctom_lti.cohorts.canvas_access import cohort_gateway
 from ctom_lti.cohorts.mentorship import active_mentors_of
 from ctom_lti.cohorts.records import find_cohort
 from ctom_lti.curriculum import load_curriculum
-from ctom_lti.db import session_scope
+from ctom_lti.db import session_scope, utcnow
 from ctom_lti.features import DemoSeedContext
+from ctom_lti.lti.registrations import get_fernet
 from ctom_lti.lti.session_launch import SessionLaunch
-from ctom_lti.models import Cohort, Role
-from ctom_lti.tools.portfolio import service
+from ctom_lti.models import Cohort, Person, Role
+from ctom_lti.tools.portfolio import service, submissions
 from ctom_lti.tools.portfolio.artifacts import NewArtifact, add_file, add_link
+from ctom_lti.tools.portfolio.models import Artifact
 from ctom_lti.tools.portfolio.people import candidates
 from ctom_lti.tools.portfolio.storage import Storage, app_storage
 
@@ -101,6 +108,45 @@ def _launch(cohort: Cohort, person_id: int, role: Role) -> SessionLaunch:
     )
 
 
+def _handed_in(context: DemoSeedContext, cohort: Cohort, person: Person, title: str) -> bool:
+    """Hand in the candidate's work for the assignment titled ``title`` in the sandbox course."""
+    store: Any = context.sandbox.store
+    course, user = cohort.canvas_course_id or "", person.canvas_user_id or ""
+    if not course.isdigit() or not user.isdigit():
+        return False
+    with store.lock:
+        found = [
+            a
+            for a in store.assignments.values()
+            if a.course_id == int(course) and a.published and a.name == title
+        ]
+        if not found:
+            return False
+        sub = store.submission_for(found[0].id, int(user))
+        sub.workflow_state, sub.submission_type = "submitted", "online_upload"
+        sub.submitted_at = sub.updated_at = utcnow() - timedelta(days=3)
+        sub.attempt = 1
+    return True
+
+
+def _submission(
+    context: DemoSeedContext, session: Session, cohort: Cohort, candidate_id: int, key: str
+) -> Artifact | None:
+    """The candidate's hand-in for principle ``key``, picked as the candidate would pick it."""
+    person = session.get(Person, candidate_id)
+    name = load_curriculum().principle(key).name
+    if person is None or not _handed_in(context, cohort, person, f"{name}: Assignment"):
+        return None
+    me = _launch(cohort, candidate_id, Role.CANDIDATE)
+    gateway = cohort_gateway(session, cohort, get_fernet(context.app))
+    picker = submissions.read_picker(session, me, gateway)
+    if not picker.choices:
+        return None
+    return submissions.add_picked(
+        session, me, NewArtifact("", (key,), None), picker.choices[0].value, source=gateway
+    )
+
+
 def _portfolio(
     session: Session,
     storage: Storage,
@@ -110,11 +156,18 @@ def _portfolio(
     signed: int,
     shared: int,
     drafts: int,
+    context: DemoSeedContext | None = None,
 ) -> None:
     mentors = sorted(active_mentors_of(session, cohort.id, candidate_id))
     me = _launch(cohort, candidate_id, Role.CANDIDATE)
     principles = load_curriculum().principles
     first = principles[0]
+    # The near-complete candidate's shared reflection cites the work they handed in in Canvas.
+    handed_in = (
+        _submission(context, session, cohort, candidate_id, principles[signed].key)
+        if context is not None and shared and signed + shared == len(principles)
+        else None
+    )
     photo = add_file(
         session,
         storage,
@@ -142,6 +195,8 @@ def _portfolio(
     for n, principle in enumerate(principles[: signed + shared + drafts]):
         share = n < signed + shared
         cited = [photo.id] if principle.key == first.key else [plan.id] if 4 <= n < 9 else []
+        if handed_in is not None and principle.key in handed_in.principle_keys:
+            cited.append(handed_in.id)
         outcome = service.save_reflection(
             session,
             me,
@@ -196,9 +251,9 @@ def seed_demo(context: DemoSeedContext) -> None:
         cohort = find_cohort(session, config.sis_course_id)
         people = candidates(session, cohort.id)
         for person, stage in zip(people, STAGES, strict=False):
-            _portfolio(session, storage, cohort, person.id, **stage)
+            _portfolio(session, storage, cohort, person.id, context=context, **stage)
         seeded = min(len(people), len(STAGES))
     context.say(
-        f"Portfolios: {seeded} candidates at different stages (near complete, part-way, "
-        "just started)."
+        f"Portfolios: {seeded} candidates at different stages (near complete, citing work "
+        "handed in in Canvas; part-way; just started)."
     )

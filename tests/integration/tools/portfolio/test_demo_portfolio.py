@@ -49,3 +49,33 @@ def test_the_demo_has_portfolios_at_different_stages(demo: DemoStack) -> None:
             assert found is not None
             kinds.add(found.media_type)
         assert kinds == {"image/png", "application/pdf"}
+
+
+def test_the_near_complete_candidate_cites_work_handed_in_in_canvas(demo: DemoStack) -> None:
+    with session_scope(demo.app) as s:
+        picked = s.scalars(select(Artifact).where(Artifact.kind == "canvas_submission")).all()
+        assert len(picked) == 1
+        artifact = picked[0]
+        owner = artifact.candidate_person_id
+        signed = s.scalars(
+            select(Reflection.id).where(
+                Reflection.candidate_person_id == owner, Reflection.status == "signed_off"
+            )
+        ).all()
+        assert len(signed) == 15
+        citing = s.scalars(
+            select(Reflection).where(
+                Reflection.candidate_person_id == owner, Reflection.status == "shared"
+            )
+        ).one()
+        assert citing.cited_artifact_ids == [artifact.id]
+        assert artifact.principle_keys == [citing.principle_key]
+    # The same submission in the sandbox Canvas: handed in by that candidate.
+    store = demo.sandbox.store
+    sub = store.submissions[int(artifact.canvas_submission_id or 0)]
+    assert sub.submitted_at is not None
+    assert str(sub.assignment_id) == artifact.canvas_assignment_id
+    assert artifact.url == (
+        f"{demo.sandbox.base_url}/courses/{demo.course_id}/assignments/{sub.assignment_id}"
+        f"/submissions/{sub.user_id}"
+    )

@@ -26,12 +26,10 @@ from __future__ import annotations
 import argparse
 import os
 import queue
-import re
 import secrets
 import shutil
 import signal
 import socket
-import statistics
 import subprocess
 import sys
 import tempfile
@@ -40,6 +38,7 @@ import time
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Protocol
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
@@ -48,6 +47,15 @@ import redis  # noqa: E402
 import requests  # noqa: E402
 
 from benchmarks.databases import make_database  # noqa: E402
+from benchmarks.launch_figures import (  # noqa: E402
+    TARGETS,
+    TOOL_STEPS,
+    Logs,
+    Phase,
+    compare,
+    report,
+    tool_step,
+)
 from benchmarks.launch_platforms import (  # noqa: E402
     ROLES,
     LaunchFailed,
@@ -56,15 +64,24 @@ from benchmarks.launch_platforms import (  # noqa: E402
     SignerPlatform,
     register_platform,
 )
+from benchmarks.launch_reference import (  # noqa: E402
+    CONFIG_ENV,
+    ReferenceClient,
+    write_config,
+)
+from benchmarks.launch_reference import STEPS as REFERENCE_STEPS  # noqa: E402
+from benchmarks.launch_reference import step_of as ref_step  # noqa: E402
 from ctom_lti import create_app  # noqa: E402
 from ctom_lti.lti.keys import ensure_current_key  # noqa: E402
 from ctom_lti.migrate import upgrade  # noqa: E402
 from ctom_lti.serving import ServerThread  # noqa: E402
 from tests.lti_support import http_browser  # noqa: E402
 
-#: Server time per full launch (login + launch + landing page), in ms (issue 8 §7).
-TARGETS = {"first": 3.5, "returning": 2.5}
-STEPS = ("login", "launch", "landing")
+
+class Launcher(Protocol):
+    def launch(self, tool_base: str, person: int, browser: requests.Session) -> str:
+        """One login + launch; returns the landing page's address ("" when there is none)."""
+        ...
 
 
 def free_port() -> int:
@@ -96,8 +113,12 @@ class Driven:
     lock: threading.Lock = field(default_factory=threading.Lock)
 
 
-def drive(tool_base: str, platform: Platform, people: Sequence[int], clients: int) -> Driven:
-    """One full launch per entry of ``people`` (fresh browser each), from ``clients`` threads."""
+def drive(
+    tool_base: str, platform: Launcher, people: Sequence[int], clients: int, phase: str = "warm-up"
+) -> Driven:
+    """One full launch per entry of ``people`` (fresh browser each), from ``clients`` threads.
+
+    Every request names ``phase`` in a header, for the profiles ``--profile`` writes."""
     driven = Driven()
     jobs: queue.SimpleQueue[int] = queue.SimpleQueue()
     for person in people:
@@ -110,12 +131,14 @@ def drive(tool_base: str, platform: Platform, people: Sequence[int], clients: in
             except queue.Empty:
                 return
             browser = http_browser()
+            browser.headers["X-Bench-Phase"] = phase
             problem = None
             try:
                 landing = platform.launch(tool_base, person, browser)
-                page = browser.get(tool_base + landing, timeout=30)
-                if page.status_code != 200:
-                    problem = f"landing page {page.status_code}"
+                if landing:
+                    page = browser.get(tool_base + landing, timeout=30)
+                    if page.status_code != 200:
+                        problem = f"landing page {page.status_code}"
             except (LaunchFailed, requests.RequestException) as exc:
                 problem = str(exc)
             with driven.lock:
@@ -131,71 +154,11 @@ def drive(tool_base: str, platform: Platform, people: Sequence[int], clients: in
     return driven
 
 
-_ACCESS = re.compile(r'"(GET|POST) (\S+) HTTP/[0-9.]+" (\d+) \S+ (\d+)us')
-
-
-def step_of(method: str, path: str) -> str | None:
-    if method == "POST" and path == "/lti/login":
-        return "login"
-    if method == "POST" and path == "/lti/launch":
-        return "launch"
-    if method == "GET" and re.fullmatch(r"/c/\d+/.*", path):
-        return "landing"
-    return None
-
-
-@dataclass
-class Phase:
-    """What one phase cost the tool, per step, in ms."""
-
-    name: str
-    launches: int
-    failures: list[str]
-    server: dict[str, list[float]]
-    cpu: dict[str, list[float]]
-    worker_cpu_ms: float
-    wall: float
-
-
-class Logs:
-    """The access log and the CPU log, read from where the last phase ended."""
-
-    def __init__(self, access: Path, cpu: Path) -> None:
-        self.access = access
-        self.cpu = cpu
-        self._seen = (0, 0)
-
-    def _lines(self) -> tuple[list[str], list[str]]:
-        return self.access.read_text().splitlines(), self.cpu.read_text().splitlines()
-
-    def mark(self) -> None:
-        access, cpu = self._lines()
-        self._seen = (len(access), len(cpu))
-
-    def since_mark(self) -> tuple[dict[str, list[float]], dict[str, list[float]]]:
-        time.sleep(0.3)  # let the workers flush their lines
-        access, cpu = self._lines()
-        server: dict[str, list[float]] = {step: [] for step in STEPS}
-        for line in access[self._seen[0] :]:
-            match = _ACCESS.search(line)
-            step = match and step_of(match.group(1), match.group(2))
-            if match and step:
-                server[step].append(int(match.group(4)) / 1000)
-        spent: dict[str, list[float]] = {step: [] for step in STEPS}
-        for line in cpu[self._seen[1] :]:
-            method, path, micros = line.split(" ")
-            step = step_of(method, path)
-            if step:
-                spent[step].append(int(micros) / 1000)
-        self._seen = (len(access), len(cpu))
-        return server, spent
-
-
 def run_phase(
     name: str,
     *,
     base: str,
-    platform: Platform,
+    platform: Launcher,
     people: Sequence[int],
     clients: int,
     logs: Logs,
@@ -204,61 +167,35 @@ def run_phase(
     logs.mark()
     cpu_before = worker_cpu(workers)
     started = time.perf_counter()
-    driven = drive(base, platform, people, clients)
+    driven = drive(base, platform, people, clients, name)
     wall = time.perf_counter() - started
     cpu_ms = (worker_cpu(workers) - cpu_before) * 1000 / max(driven.launches, 1)
     server, cpu = logs.since_mark()
     return Phase(name, driven.launches, driven.failures, server, cpu, cpu_ms, wall)
 
 
-def pct(values: list[float], q: float) -> float:
-    ordered = sorted(values)
-    return ordered[min(len(ordered) - 1, int(q * len(ordered)))] if ordered else float("nan")
-
-
-def median(values: list[float]) -> float:
-    return statistics.median(values) if values else float("nan")
-
-
-def report(phase: Phase, target: float) -> None:
-    print(
-        f"  {phase.name} launches: {phase.launches} ({len(phase.failures)} failed), "
-        f"{phase.launches / phase.wall:.0f} launches/s with the platform"
-    )
-    print("    step      server ms: median    p95   CPU ms: median    p95")
-    for step in STEPS:
-        server, cpu = phase.server[step], phase.cpu[step]
-        print(
-            f"    {step:8}             {median(server):6.2f} {pct(server, 0.95):6.2f}"
-            f"           {median(cpu):6.2f} {pct(cpu, 0.95):6.2f}   ({len(server)} requests)"
-        )
-    server_total = sum(median(phase.server[s]) for s in STEPS)
-    cpu_total = sum(median(phase.cpu[s]) for s in STEPS)
-    verdict = "met" if server_total <= target else "NOT met"
-    print(
-        f"    full launch          {server_total:6.2f}                  {cpu_total:6.2f}"
-        f"          (sums of step medians)"
-    )
-    print(
-        f"    target: server time per full launch <= {target} ms: {verdict}; "
-        f"worker CPU from /proc: {phase.worker_cpu_ms:.2f} ms per launch"
-    )
-
-
-def start_gunicorn(env: dict[str, str], base: str) -> subprocess.Popen[bytes]:
+def start_gunicorn(
+    env: dict[str, str], base: str, *, app: str | None = None, ready: str = "/lti/jwks"
+) -> subprocess.Popen[bytes]:
+    """gunicorn with the production settings (and per-request CPU lines), serving ``app``
+    (the tool by default); its own output is dropped (the reference example prints every
+    launch)."""
     process = subprocess.Popen(
         [
             str(Path(sys.executable).parent / "gunicorn"),
             "-c",
             str(ROOT / "benchmarks" / "gunicorn_timed.conf.py"),
+            *([app] if app else []),
         ],
         cwd=ROOT,
         env=env,
+        stdout=subprocess.DEVNULL if app else None,
     )
     deadline = time.monotonic() + 30
     while time.monotonic() < deadline and process.poll() is None:
         try:
-            if requests.get(base + "/lti/jwks", timeout=1).status_code == 200:
+            # Any answer but an error: the reference example has no page of its own to ask for.
+            if requests.get(base + ready, timeout=1).status_code < 500:
                 time.sleep(0.5)  # let the other workers finish booting
                 return process
         except requests.RequestException:
@@ -266,6 +203,66 @@ def start_gunicorn(env: dict[str, str], base: str) -> subprocess.Popen[bytes]:
         time.sleep(0.1)
     process.kill()
     raise SystemExit("gunicorn did not start")
+
+
+def stop_gunicorn(process: subprocess.Popen[bytes] | None) -> None:
+    if process is None:
+        return
+    process.send_signal(signal.SIGTERM)
+    try:
+        process.wait(timeout=15)
+    except subprocess.TimeoutExpired:
+        process.kill()
+
+
+def server_env(args: argparse.Namespace, port: int, logs: Logs) -> dict[str, str]:
+    """What both servers (the tool's and the reference's) run with."""
+    env = {
+        **os.environ,
+        "CTOM_BENCH_CPU_LOG": str(logs.cpu),
+        "WEB_CONCURRENCY": str(args.workers),
+        "GUNICORN_BIND": f"127.0.0.1:{port}",
+        "GUNICORN_ACCESS_LOG": str(logs.access),
+        "GUNICORN_LOG_LEVEL": "warning",
+    }
+    if args.profile:
+        args.profile.mkdir(parents=True, exist_ok=True)
+        env["CTOM_BENCH_PROFILE"] = str(args.profile.resolve())
+    return env
+
+
+def run_reference(
+    args: argparse.Namespace, workdir: Path, platform: SignerPlatform, launches: int
+) -> Phase:
+    """The pylti1p3 reference example under the same gunicorn settings, launched ``launches``
+    times by ``platform``'s people (after a warm-up as long as the tool's)."""
+    port = free_port()
+    base = f"http://localhost:{port}"
+    logs = Logs(workdir / "ref-access.log", workdir / "ref-cpu.log", REFERENCE_STEPS, ref_step)
+    env = {
+        **server_env(args, port, logs),
+        CONFIG_ENV: str(write_config(workdir, platform)),
+    }
+    gunicorn = start_gunicorn(
+        env, base, app="benchmarks.launch_reference:create_app()", ready="/"
+    )
+    try:
+        workers = gunicorn_workers(gunicorn.pid)
+        client = ReferenceClient(platform)
+        warm = list(range(args.warmup))
+        drive(base, client, warm + warm, args.clients)
+        people = [args.warmup + i % args.people for i in range(launches)]
+        return run_phase(
+            "reference",
+            base=base,
+            platform=client,
+            people=people,
+            clients=args.clients,
+            logs=logs,
+            workers=workers,
+        )
+    finally:
+        stop_gunicorn(gunicorn)
 
 
 def run(args: argparse.Namespace, platform_name: str) -> int:
@@ -299,18 +296,12 @@ def run(args: argparse.Namespace, platform_name: str) -> int:
         tool_config_server = None
         register_platform(app, registration)
 
-        logs = Logs(workdir / "access.log", workdir / "cpu.log")
-        logs.cpu.touch()
+        logs = Logs(workdir / "access.log", workdir / "cpu.log", TOOL_STEPS, tool_step)
         env = {
-            **os.environ,
+            **server_env(args, port, logs),
             **{f"CTOM_{name}": value for name, value in config.items()},
             "CTOM_SECRET_KEY": secrets.token_hex(32),
             "CTOM_LOG_LEVEL": "WARNING",
-            "CTOM_BENCH_CPU_LOG": str(logs.cpu),
-            "WEB_CONCURRENCY": str(args.workers),
-            "GUNICORN_BIND": f"127.0.0.1:{port}",
-            "GUNICORN_ACCESS_LOG": str(logs.access),
-            "GUNICORN_LOG_LEVEL": "warning",
         }
         gunicorn = start_gunicorn(env, base)
         workers = gunicorn_workers(gunicorn.pid)
@@ -324,6 +315,11 @@ def run(args: argparse.Namespace, platform_name: str) -> int:
         returning = run_phase(
             "returning", people=newcomers * args.rounds, logs=logs, workers=workers, **measured
         )
+        stop_gunicorn(gunicorn)
+        gunicorn = None
+        reference = None
+        if args.reference and isinstance(platform, SignerPlatform):
+            reference = run_reference(args, workdir, platform, len(newcomers) * args.rounds)
 
         print(f"ctom-lti launch benchmark ({platform_name})")
         print(f"  tool: gunicorn, {len(workers)} sync worker(s), Redis, {database.label}")
@@ -336,18 +332,20 @@ def run(args: argparse.Namespace, platform_name: str) -> int:
         report(first, TARGETS["first"])
         report(returning, TARGETS["returning"])
         failures = warmed.failures + first.failures + returning.failures
+        if reference is not None:
+            print(f"  {ReferenceClient.label}:")
+            report(reference, None)
+            compare(reference, (first, returning))
+            failures += reference.failures
+        elif args.reference:
+            print("  (the reference example is measured with --platform signer)")
         for problem in sorted(set(failures))[:5]:
             print(f"    e.g. {problem}")
         return len(failures)
     finally:
         if tool_config_server is not None:
             tool_config_server.stop()
-        if gunicorn is not None:
-            gunicorn.send_signal(signal.SIGTERM)
-            try:
-                gunicorn.wait(timeout=15)
-            except subprocess.TimeoutExpired:
-                gunicorn.kill()
+        stop_gunicorn(gunicorn)
         platform.stop()
         if database.cleanup:
             database.cleanup()
@@ -368,6 +366,19 @@ def main() -> int:
         "--redis-url",
         default=os.environ.get("CTOM_BENCH_REDIS_URL", "redis://127.0.0.1:6379/13"),
         help="a Redis database the benchmark may empty",
+    )
+    parser.add_argument(
+        "--profile",
+        type=Path,
+        metavar="DIR",
+        help="write a cProfile of every phase and step to DIR (<phase>-<step>-<pid>.pstats); "
+        "profiling slows the tool, so that run's figures are not its own",
+    )
+    parser.add_argument(
+        "--no-reference",
+        dest="reference",
+        action="store_false",
+        help="skip the pylti1p3 reference example (measured after the tool, with the signer)",
     )
     args = parser.parse_args()
     names = ("sandbox", "signer") if args.platform == "both" else (args.platform,)

@@ -18,7 +18,17 @@ from typing import Any, Literal, Protocol
 
 import click
 from flask import Blueprint, Flask
-from sqlalchemy import BindParameter, ColumnElement, Integer, bindparam
+from sqlalchemy import (
+    BindParameter,
+    ColumnElement,
+    Integer,
+    SQLColumnExpression,
+    bindparam,
+    false,
+    func,
+    literal_column,
+    or_,
+)
 from sqlalchemy.orm import Session
 
 from ctom_lti.config import Setting
@@ -89,6 +99,25 @@ def viewer_person_id() -> BindParameter[int]:
 def viewer_cohort_id() -> BindParameter[int]:
     """The viewer's cohort id, in a card fact."""
     return bindparam(VIEWER_COHORT_ID, type_=Integer)
+
+
+# Card facts are read on every home page, in one statement built once. SQLAlchemy renders some
+# constants into a statement's text anew on every execution ("post-compile" parameters): the
+# values of an ``IN`` list and the separator of ``aggregate_strings``. In that statement this
+# cost more than running it, so facts use these two instead (the home page's statement test
+# checks that no fact brings such a parameter).
+
+
+def one_of(column: SQLColumnExpression[Any], values: Iterable[Any]) -> ColumnElement[bool]:
+    """``column IN (values)`` for constant values, each its own ordinary parameter."""
+    return or_(false(), *(column == value for value in values))
+
+
+def joined_text(expression: ColumnElement[Any], separator: str = ", ") -> ColumnElement[str]:
+    """``aggregate_strings(expression, separator)`` with the separator in the statement's text."""
+    quoted = "'" + separator.replace("'", "''") + "'"
+    # Typed as taking the separator as a Python string only; SQL text is what it renders.
+    return func.aggregate_strings(expression, literal_column(quoted))  # type: ignore[arg-type]
 
 
 #: A feature's cards for a viewer, from the values of its facts (pure).
@@ -193,6 +222,10 @@ class FeatureRegistry:
     @property
     def pages(self) -> tuple[Page, ...]:
         return tuple(self._pages.values())
+
+    @cached_property
+    def page_names(self) -> frozenset[str]:
+        return frozenset(self._pages)
 
     def page(self, name: str) -> Page | None:
         return self._pages.get(name)

@@ -54,5 +54,7 @@ def init_app(app: Flask) -> None:
     for view in (views.login, views.launch, views.launch_continue):
         csrf.exempt(view)
 
-    app.jinja_env.globals.update(tool_url=web.tool_url, session_field=web.session_field)
+    app.jinja_env.globals.update(
+        tool_url=web.tool_url, static_url=web.static_url, session_field=web.session_field
+    )
     web.install_security_headers(app)

@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Any
 from urllib.parse import urlencode
 
-from flask import Flask, Response, request, session, url_for
+from flask import Flask, Response, current_app, has_request_context, request, session, url_for
 from markupsafe import Markup, escape
 
 from ctom_lti.lti.runtime import get_runtime
@@ -19,10 +19,66 @@ def _token() -> str | None:
     return None
 
 
+#: Where an app keeps the addresses :func:`cohort_url` and :func:`static_url` have built.
+_COHORT_URLS = "ctom.cohort_urls"
+#: Cohorts times pages is small; the bound only keeps a stray loop from growing the memo.
+_COHORT_URLS_MAX = 50_000
+#: (script root, endpoint, cohort id or file name)
+_MemoKey = tuple[str, str, int | str]
+_Memo = dict[_MemoKey, str]
+
+
+def cohort_url(endpoint: str, cohort_id: int) -> str:
+    """``url_for(endpoint, cohort_id=...)``, built once per page, cohort and mount point.
+
+    Every tool page links to its cohort's other pages, and werkzeug's URL building is a
+    noticeable share of rendering one. The address holds nothing personal (no token, no query),
+    so it is the same for everyone in the cohort; the key includes the script root, which a
+    proxy may set per request (``CTOM_PROXY_FIX``).
+    """
+    memo = _memo()
+    key = (request.script_root, endpoint, cohort_id)
+    url = memo.get(key)
+    if url is None:
+        url = url_for(endpoint, cohort_id=cohort_id)
+        _remember(memo, key, url)
+    return url
+
+
+def static_url(filename: str) -> str:
+    """``url_for("static", filename=...)``, built once per file and mount point (every page
+    links the same style sheet and script)."""
+    memo = _memo()
+    key = (request.script_root, "static", filename)
+    url = memo.get(key)
+    if url is None:
+        url = url_for("static", filename=filename)
+        _remember(memo, key, url)
+    return url
+
+
+def _memo() -> _Memo:
+    memo: _Memo = current_app.extensions.setdefault(_COHORT_URLS, {})
+    return memo
+
+
+def _remember(memo: _Memo, key: _MemoKey, url: str) -> None:
+    if len(memo) >= _COHORT_URLS_MAX:
+        memo.clear()
+    memo[key] = url
+
+
 def tool_url(endpoint: str, **values: Any) -> str:
     """``url_for`` that also carries the session token when the browser keeps no cookies."""
-    url = url_for(endpoint, **values)
-    return add_token(url)
+    cohort_id = values.get("cohort_id")
+    if (
+        len(values) == 1
+        and type(cohort_id) is int
+        and not endpoint.startswith(".")
+        and has_request_context()
+    ):
+        return add_token(cohort_url(endpoint, cohort_id))
+    return add_token(url_for(endpoint, **values))
 
 
 def add_token(url: str) -> str:

@@ -2,14 +2,15 @@
 
 from __future__ import annotations
 
-from dataclasses import replace
+from collections.abc import Container
+from dataclasses import dataclass
 
 from flask import Blueprint, current_app, flash, redirect, render_template, request
 from werkzeug.wrappers import Response
 
 from ctom_lti.curriculum import load_curriculum
 from ctom_lti.db import get_session
-from ctom_lti.features import FeatureRegistry, registry_of
+from ctom_lti.features import Card, FeatureRegistry, registry_of
 from ctom_lti.lti.access import launch_required
 from ctom_lti.lti.roles import ROLE_PRECEDENCE
 from ctom_lti.lti.session_launch import SessionLaunch
@@ -20,6 +21,24 @@ from ctom_lti.tools.home.service import HomeStatements, home_statements, home_su
 
 bp = Blueprint("home", __name__, template_folder="templates")
 _STATEMENTS = "ctom.home.statements"
+
+
+@dataclass(frozen=True, slots=True)
+class Action:
+    """A card as the page shows it: its address is built here, not by the template (a call
+    from a template costs several times a call from Python)."""
+
+    title: str
+    description: str
+    #: None while the page is coming (or its feature is not served by this app).
+    url: str | None
+    due: bool
+
+
+def _action(card: Card, cohort_id: int, served: Container[str]) -> Action:
+    endpoint = card.endpoint
+    url = tool_url(endpoint, cohort_id=cohort_id) if endpoint and endpoint in served else None
+    return Action(card.title, card.description, url, card.due)
 
 
 def _statements(registry: FeatureRegistry) -> HomeStatements:
@@ -38,9 +57,7 @@ def index(launch: SessionLaunch, cohort_id: int) -> str:
     registry = registry_of(current_app)
     summary = home_summary(session, launch, _statements(registry))
     cards = home_cards(
-        launch.roles,
-        registry.cards(launch, summary.card_values),
-        frozenset(page.name for page in registry.pages),
+        launch.roles, registry.cards(launch, summary.card_values), registry.page_names
     )
     # A link placed in Canvas for a page that has not shipped yet lands here; say so.
     requested = request.args.get("page", "")
@@ -51,17 +68,13 @@ def index(launch: SessionLaunch, cohort_id: int) -> str:
             principle = load_curriculum().principle(request.args["principle"]).name
         except KeyError:
             principle = None
+    served = current_app.view_functions
     return render_template(
         "home/index.html",
         launch=launch,
         summary=summary,
-        actions=[
-            card
-            if card.endpoint is None or card.endpoint in current_app.view_functions
-            else replace(card, endpoint=None)
-            for card in cards
-        ],
-        roles=[r for r in ROLE_PRECEDENCE if r in launch.roles],
+        actions=[_action(card, launch.cohort_id, served) for card in cards],
+        roles=[r.value for r in ROLE_PRECEDENCE if r in launch.roles],
         pending=pending,
         principle=principle,
     )

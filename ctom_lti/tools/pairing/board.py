@@ -10,7 +10,7 @@ from typing import Any
 from sqlalchemy import desc, func, or_, select
 from sqlalchemy.orm import Session
 
-from ctom_lti.features import Card, Viewer, viewer_cohort_id, viewer_person_id
+from ctom_lti.features import Card, Viewer, joined_text, viewer_cohort_id, viewer_person_id
 from ctom_lti.models import Person, Role
 from ctom_lti.tools.pairing.facts import ACTIVE, ENDED, PROPOSED, cohort_facts
 from ctom_lti.tools.pairing.models import Pairing, PairingEvent, PairingPush
@@ -254,13 +254,12 @@ CARD_FACTS: dict[str, Any] = {
     "pairing_proposed": select(func.count())
     .where(_IN_COHORT, Pairing.status == PROPOSED)
     .scalar_subquery(),
-    "pairing_mentees": select(func.aggregate_strings(_named(Pairing.candidate_person_id), ", "))
+    "pairing_mentees": select(joined_text(_named(Pairing.candidate_person_id)))
     .where(_IN_COHORT, Pairing.status == ACTIVE, Pairing.mentor_person_id == viewer_person_id())
     .scalar_subquery(),
     "pairing_mentor": select(
-        func.aggregate_strings(
-            func.coalesce(Person.name, Person.email) + func.coalesce(" (" + Person.email + ")", ""),
-            ", ",
+        joined_text(
+            func.coalesce(Person.name, Person.email) + func.coalesce(" (" + Person.email + ")", "")
         )
     )
     .join(Pairing, Pairing.mentor_person_id == Person.id)

@@ -13,7 +13,7 @@ from typing import Any
 
 from sqlalchemy import ColumnElement, func, select
 
-from ctom_lti.features import Card, Viewer, viewer_cohort_id, viewer_person_id
+from ctom_lti.features import Card, Viewer, one_of, viewer_cohort_id, viewer_person_id
 from ctom_lti.models import Role
 from ctom_lti.tools.reports.models import RETURNED, SUBMITTED, ProgressReport
 from ctom_lti.tools.reports.rules import EDITABLE, HANDED_IN
@@ -25,7 +25,7 @@ STAFF = frozenset({Role.INSTRUCTOR, Role.ADMIN})
 
 _IN_COHORT = ProgressReport.cohort_id == viewer_cohort_id()
 _MINE = ProgressReport.mentor_person_id == viewer_person_id()
-_OWED = ProgressReport.status.in_(EDITABLE)
+_OWED = one_of(ProgressReport.status, EDITABLE)
 
 CARD_FACTS: Mapping[str, ColumnElement[Any]] = {
     "owed": select(func.count()).where(_IN_COHORT, _MINE, _OWED).scalar_subquery(),
@@ -39,7 +39,7 @@ CARD_FACTS: Mapping[str, ColumnElement[Any]] = {
     .where(
         _IN_COHORT,
         ProgressReport.candidate_person_id == viewer_person_id(),
-        ProgressReport.status.in_(HANDED_IN),
+        one_of(ProgressReport.status, HANDED_IN),
     )
     .scalar_subquery(),
     "waiting": select(func.count())

@@ -10,6 +10,8 @@ import pytest
 from flask import Blueprint, Flask
 from flask.testing import FlaskClient
 from sqlalchemy import ColumnElement, event, exists, func, select
+from sqlalchemy.sql import ClauseElement
+from sqlalchemy.sql.compiler import SQLCompiler
 
 from ctom_lti import app_features, create_app
 from ctom_lti.db import get_engine, session_scope, utcnow
@@ -18,10 +20,12 @@ from ctom_lti.features import (
     Feature,
     HomeCards,
     Viewer,
+    registry_of,
     viewer_cohort_id,
     viewer_person_id,
 )
 from ctom_lti.models import Membership, Person
+from ctom_lti.tools.home.service import home_statements as build_home_statements
 from tests.lti_fixtures import LaunchActions
 
 #: Tables of the shared key/value store (used for sessions when there is no Redis).
@@ -125,3 +129,15 @@ def test_each_card_is_read_with_the_others(
     assert len(statements) == 2, statements
     assert [f"Counter {n}" in page for n in range(6)] == [True] * 6
     assert "Complete your programme profile" in page
+
+
+def test_the_card_facts_are_read_without_rewriting_the_statement(app: Flask) -> None:
+    """SQLAlchemy writes some constants into a statement's text anew on every execution (the
+    values of an ``IN`` list, the separator of ``aggregate_strings``); in the home page's one
+    statement that cost more than running it. Facts use ``one_of`` and ``joined_text``."""
+    facts = build_home_statements(registry_of(app).card_facts).facts
+    assert isinstance(facts, ClauseElement)
+    compiled = facts.compile(dialect=get_engine(app).dialect)
+    assert isinstance(compiled, SQLCompiler)
+    assert not compiled.post_compile_params, sorted(p.key for p in compiled.post_compile_params)
+    assert not compiled.literal_execute_params

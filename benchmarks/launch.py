@@ -60,6 +60,7 @@ from benchmarks.launch_figures import (  # noqa: E402
     Logs,
     Phase,
     compare,
+    merge,
     report,
     tool_step,
 )
@@ -161,24 +162,45 @@ def drive(
     return driven
 
 
-def run_phase(
-    name: str,
-    *,
-    base: str,
-    platform: Launcher,
-    people: Sequence[int],
-    clients: int,
-    logs: Logs,
-    workers: list[int],
-) -> Phase:
-    logs.mark()
-    cpu_before = worker_cpu(workers)
+@dataclass
+class Served:
+    """A server under measurement and what launches it."""
+
+    base: str
+    launcher: Launcher
+    logs: Logs
+    workers: list[int]
+
+
+def run_phase(name: str, served: Served, people: Sequence[int], clients: int) -> Phase:
+    served.logs.mark()
+    cpu_before = worker_cpu(served.workers)
     started = time.perf_counter()
-    driven = drive(base, platform, people, clients, name)
+    driven = drive(served.base, served.launcher, people, clients, name)
     wall = time.perf_counter() - started
-    cpu_ms = (worker_cpu(workers) - cpu_before) * 1000 / max(driven.launches, 1)
-    server, cpu = logs.since_mark()
+    cpu_ms = (worker_cpu(served.workers) - cpu_before) * 1000 / max(driven.launches, 1)
+    server, cpu = served.logs.since_mark()
     return Phase(name, driven.launches, driven.failures, server, cpu, cpu_ms, wall)
+
+
+def run_interleaved(
+    name: str,
+    tool: Served,
+    reference: Served | None,
+    people: Sequence[int],
+    args: argparse.Namespace,
+) -> tuple[Phase, Phase | None]:
+    """The tool's launches of ``people`` in ``--blocks`` blocks, each followed by as many
+    launches of the reference example: on a shared machine the load changes from one minute to
+    the next, and the comparison must not depend on which of the two met the busier one."""
+    size = -(-len(people) // args.blocks)
+    tool_parts, reference_parts = [], []
+    for start in range(0, len(people), size):
+        block = people[start : start + size]
+        tool_parts.append(run_phase(name, tool, block, args.clients))
+        if reference is not None:
+            reference_parts.append(run_phase("reference", reference, block, args.clients))
+    return merge(tool_parts), merge(reference_parts) if reference_parts else None
 
 
 def start_gunicorn(
@@ -238,36 +260,20 @@ def server_env(args: argparse.Namespace, port: int, logs: Logs) -> dict[str, str
     return env
 
 
-def run_reference(
-    args: argparse.Namespace, workdir: Path, platform: SignerPlatform, launches: int
-) -> Phase:
-    """The pylti1p3 reference example under the same gunicorn settings, launched ``launches``
-    times by ``platform``'s people (after a warm-up as long as the tool's)."""
+def start_reference(
+    args: argparse.Namespace, workdir: Path, platform: SignerPlatform
+) -> tuple[Served, subprocess.Popen[bytes]]:
+    """The pylti1p3 reference example under the same gunicorn settings, warmed up as long as
+    the tool, launched by ``platform``'s people."""
     port = free_port()
     base = f"http://localhost:{port}"
     logs = Logs(workdir / "ref-access.log", workdir / "ref-cpu.log", REFERENCE_STEPS, ref_step)
-    env = {
-        **server_env(args, port, logs),
-        CONFIG_ENV: str(write_config(workdir, platform)),
-    }
+    env = {**server_env(args, port, logs), CONFIG_ENV: str(write_config(workdir, platform))}
     gunicorn = start_gunicorn(env, base, app="benchmarks.launch_reference:create_app()", ready="/")
-    try:
-        workers = gunicorn_workers(gunicorn.pid)
-        client = ReferenceClient(platform)
-        warm = list(range(args.warmup))
-        drive(base, client, warm + warm, args.clients)
-        people = [args.warmup + i % args.people for i in range(launches)]
-        return run_phase(
-            "reference",
-            base=base,
-            platform=client,
-            people=people,
-            clients=args.clients,
-            logs=logs,
-            workers=workers,
-        )
-    finally:
-        stop_gunicorn(gunicorn)
+    client = ReferenceClient(platform)
+    warm = list(range(args.warmup))
+    drive(base, client, warm + warm, args.clients)
+    return Served(base, client, logs, gunicorn_workers(gunicorn.pid)), gunicorn
 
 
 def run(args: argparse.Namespace, platform_name: str) -> int:
@@ -288,6 +294,7 @@ def run(args: argparse.Namespace, platform_name: str) -> int:
     }
     redis.Redis.from_url(args.redis_url).flushdb()
     gunicorn = None
+    reference_gunicorn = None
     tool_config_server = None
     try:
         # The sandbox reads /lti/config.json when the developer key is created ("Enter URL"),
@@ -314,17 +321,15 @@ def run(args: argparse.Namespace, platform_name: str) -> int:
         # Warm-up, not counted: imports, the platform key set, templates, both launch paths.
         warm = list(range(args.warmup))
         warmed = drive(base, platform, warm + warm, args.clients)
-        newcomers = list(range(args.warmup, everyone))
-        measured = {"base": base, "platform": platform, "clients": args.clients}
-        first = run_phase("first", people=newcomers, logs=logs, workers=workers, **measured)
-        returning = run_phase(
-            "returning", people=newcomers * args.rounds, logs=logs, workers=workers, **measured
-        )
-        stop_gunicorn(gunicorn)
-        gunicorn = None
+        tool = Served(base, platform, logs, workers)
         reference = None
         if args.reference and isinstance(platform, SignerPlatform):
-            reference = run_reference(args, workdir, platform, len(newcomers) * args.rounds)
+            reference, reference_gunicorn = start_reference(args, workdir, platform)
+        newcomers = list(range(args.warmup, everyone))
+        first, ref_first = run_interleaved("first", tool, reference, newcomers, args)
+        returning, ref_returning = run_interleaved(
+            "returning", tool, reference, newcomers * args.rounds, args
+        )
 
         print(f"ctom-lti launch benchmark ({platform_name})")
         print(f"  tool: gunicorn, {len(workers)} sync worker(s), Redis, {database.label}")
@@ -337,11 +342,12 @@ def run(args: argparse.Namespace, platform_name: str) -> int:
         report(first, TARGETS["first"])
         report(returning, TARGETS["returning"])
         failures = warmed.failures + first.failures + returning.failures
-        if reference is not None:
-            print(f"  {ReferenceClient.label}:")
-            report(reference, None)
-            compare(reference, (first, returning))
-            failures += reference.failures
+        if ref_first is not None and ref_returning is not None:
+            print(f"  {ReferenceClient.label}, after each block of the tool's launches:")
+            both = merge([ref_first, ref_returning])
+            report(both, None)
+            compare([(first, ref_first), (returning, ref_returning)])
+            failures += both.failures
         elif args.reference:
             print("  (the reference example is measured with --platform signer)")
         for problem in sorted(set(failures))[:5]:
@@ -351,6 +357,7 @@ def run(args: argparse.Namespace, platform_name: str) -> int:
         if tool_config_server is not None:
             tool_config_server.stop()
         stop_gunicorn(gunicorn)
+        stop_gunicorn(reference_gunicorn)
         platform.stop()
         if database.cleanup:
             database.cleanup()
@@ -384,6 +391,12 @@ def main() -> int:
         dest="reference",
         action="store_false",
         help="skip the pylti1p3 reference example (measured after the tool, with the signer)",
+    )
+    parser.add_argument(
+        "--blocks",
+        type=int,
+        default=5,
+        help="blocks each phase is split into, the reference example launched after each",
     )
     args = parser.parse_args()
     names = ("sandbox", "signer") if args.platform == "both" else (args.platform,)

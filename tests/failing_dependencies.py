@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import contextlib
 import os
+import select
 import shutil
 import signal
 import socket
@@ -111,25 +112,33 @@ class MisbehavingHttpServer:
     """An HTTP server on loopback that reads each request, then misbehaves.
 
     ``silent``: never answers (the connection stays open). ``trickle``: answers a valid-looking
-    response one byte every ``interval`` seconds, so no single read ever waits long. Either way
-    the connection is dropped after ``give_up`` seconds, so a client without a deadline fails a
-    test instead of hanging it.
+    response one byte every ``interval`` seconds, so no single read ever waits long. With
+    ``tls=True`` it misbehaves one step earlier, in the TLS handshake of an ``https`` URL: it
+    reads the client's hello and then never answers, or trickles a server hello that announces
+    a long record. Either way the connection is dropped after ``give_up`` seconds, so a client
+    without a deadline fails a test instead of hanging it; ``hung_up`` counts the connections
+    the client closed first.
     """
 
-    def __init__(self, mode: str, *, interval: float = 0.2, give_up: float = 20.0) -> None:
+    def __init__(
+        self, mode: str, *, tls: bool = False, interval: float = 0.2, give_up: float = 20.0
+    ) -> None:
         assert mode in ("silent", "trickle")
         self.mode = mode
+        self.tls = tls
         self.interval = interval
         self.give_up = give_up
         self.requests = 0
+        self.hung_up = 0
         self._listener = socket.create_server(("127.0.0.1", 0))
         self.port = self._listener.getsockname()[1]
         self._stopped = threading.Event()
         self._threads: list[threading.Thread] = []
+        self._connections: list[threading.Thread] = []
 
     @property
     def base_url(self) -> str:
-        return f"http://127.0.0.1:{self.port}"
+        return f"{'https' if self.tls else 'http'}://127.0.0.1:{self.port}"
 
     def start(self) -> MisbehavingHttpServer:
         thread = threading.Thread(target=self._accept, daemon=True)
@@ -148,38 +157,73 @@ class MisbehavingHttpServer:
                 return
             thread = threading.Thread(target=self._serve, args=(conn,), daemon=True)
             thread.start()
-            self._threads.append(thread)
+            self._connections.append(thread)
+
+    def wait_for_connections(self) -> None:
+        """Wait until every connection so far has ended (hung up by the client, or given up)."""
+        for thread in list(self._connections):
+            thread.join(timeout=self.give_up + 5)
+
+    def _read_request(self, conn: socket.socket) -> bool:
+        received = b""
+        # A TLS client hello is a single write; an HTTP request ends with an empty line.
+        while not self._stopped.is_set() and not (
+            received if self.tls else b"\r\n\r\n" in received
+        ):
+            with contextlib.suppress(TimeoutError):
+                chunk = conn.recv(65536)
+                if not chunk:
+                    return False
+                received += chunk
+        return bool(received)
+
+    def _answer(self) -> bytes:
+        if self.tls:
+            # A TLS record header announcing a 16 KiB handshake record (a server hello and
+            # certificate would follow), then filler.
+            return b"\x16\x03\x03\x40\x00\x02" + b"\x00" * 16_000
+        body = b'{"keys": [' + b" " * 100_000 + b"]}"
+        return (
+            b"HTTP/1.1 200 OK\r\nContent-Type: application/json\r\n"
+            b"Content-Length: " + str(len(body)).encode() + b"\r\n\r\n" + body
+        )
+
+    @staticmethod
+    def _client_left(conn: socket.socket) -> bool:
+        readable, _, _ = select.select([conn], [], [], 0)
+        if not readable:
+            return False
+        try:
+            return not conn.recv(65536)
+        except TimeoutError:
+            return False
+        except OSError:
+            return True
 
     def _serve(self, conn: socket.socket) -> None:
         with conn:
             conn.settimeout(0.1)
-            received = b""
-            while b"\r\n\r\n" not in received and not self._stopped.is_set():
-                with contextlib.suppress(TimeoutError):
-                    chunk = conn.recv(65536)
-                    if not chunk:
-                        return
-                    received += chunk
+            if not self._read_request(conn):
+                return
             self.requests += 1
-            body = b'{"keys": [' + b" " * 100_000 + b"]}"
-            answer = (
-                b"HTTP/1.1 200 OK\r\nContent-Type: application/json\r\n"
-                b"Content-Length: " + str(len(body)).encode() + b"\r\n\r\n" + body
-            )
             until = time.monotonic() + self.give_up
-            for byte in answer:
+            for byte in self._answer():
                 if self._stopped.wait(self.interval) or time.monotonic() > until:
+                    return
+                if self._client_left(conn):
+                    self.hung_up += 1
                     return
                 if self.mode == "trickle":
                     try:
                         conn.sendall(bytes([byte]))
                     except OSError:
+                        self.hung_up += 1
                         return
 
     def stop(self) -> None:
         self._stopped.set()
         self._listener.close()
-        for thread in self._threads:
+        for thread in self._threads + self._connections:
             thread.join(timeout=2)
 
     def __enter__(self) -> MisbehavingHttpServer:

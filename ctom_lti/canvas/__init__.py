@@ -14,6 +14,7 @@ from canvasapi import Canvas
 from ctom_lti.canvas.errors import CanvasError
 from ctom_lti.canvas.gateway import CanvasGateway
 from ctom_lti.canvas.retry import (
+    DEFAULT_DEADLINE,
     DEFAULT_TIMEOUT,
     CallCounter,
     CanvasTransport,
@@ -38,6 +39,7 @@ def make_canvas_gateway(
     *,
     concurrency: int = 8,
     timeout: tuple[float, float] = DEFAULT_TIMEOUT,
+    deadline: float = DEFAULT_DEADLINE,
     retry_policy: RetryPolicy | None = None,
     throttle: Throttle | None = None,
     sleep: Callable[[float], None] = time.sleep,
@@ -45,6 +47,7 @@ def make_canvas_gateway(
     """A gateway to the Canvas at ``url`` acting as the owner of ``token``.
 
     :param concurrency: how many requests may be in flight at once (sizes the connection pool).
+    :param deadline: the most one request may take in all, in seconds (lookup to body).
     :param throttle: shared pacing; pass one to share it between gateways for the same token.
     """
     base_url = normalise_base_url(url)
@@ -59,6 +62,7 @@ def make_canvas_gateway(
         throttle=throttle,
         counter=counter,
         timeout=timeout,
+        deadline=deadline,
         pool_size=max(concurrency, 2),
     )
     session = canvas._Canvas__requester._session

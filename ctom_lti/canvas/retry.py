@@ -21,16 +21,20 @@ from dataclasses import dataclass
 from typing import Any, TypeVar
 
 import requests
-from requests.adapters import HTTPAdapter
 from tenacity import RetryCallState, Retrying, retry_if_exception, stop_after_attempt
 
 from ctom_lti.canvas.errors import CanvasError, CanvasThrottled, CanvasWriteUncertain
+from ctom_lti.deadlines import DeadlineAdapter
 
 T = TypeVar("T")
 
 #: (connect, read) seconds. Canvas answers most calls in well under a second; a read that takes
 #: half a minute is treated as lost.
 DEFAULT_TIMEOUT = (5.0, 30.0)
+#: The most one request to Canvas may take, from name lookup to the last byte of its body. Under
+#: gunicorn's 30 s worker timeout, so a page waiting on a stuck Canvas gets a clear error rather
+#: than a killed worker.
+DEFAULT_DEADLINE = 25.0
 
 
 @dataclass(frozen=True)
@@ -171,10 +175,12 @@ def _remaining_header(response: requests.Response) -> float | None:
         return None
 
 
-class CanvasTransport(HTTPAdapter):
+class CanvasTransport(DeadlineAdapter):
     """The ``requests`` adapter under canvasapi: timeouts, throttling and counting for every call.
 
-    canvasapi passes no ``timeout``, so without this a hung Canvas would hang sync forever.
+    canvasapi passes no ``timeout``, so without this a hung Canvas would hang sync forever; and
+    a timeout bounds each read only, so each request also has a total ``deadline``
+    (:mod:`ctom_lti.deadlines`).
     """
 
     def __init__(
@@ -183,11 +189,14 @@ class CanvasTransport(HTTPAdapter):
         throttle: Throttle,
         counter: CallCounter,
         timeout: tuple[float, float] = DEFAULT_TIMEOUT,
+        deadline: float = DEFAULT_DEADLINE,
         pool_size: int = 10,
     ) -> None:
         # No urllib3-level retries: a retried POST could create twice; retries happen above, where
         # it is known whether the call is safe to repeat.
-        super().__init__(pool_connections=pool_size, pool_maxsize=pool_size, max_retries=0)
+        super().__init__(
+            pool_connections=pool_size, pool_maxsize=pool_size, max_retries=0, deadline=deadline
+        )
         self.throttle = throttle
         self.counter = counter
         self.timeout = timeout

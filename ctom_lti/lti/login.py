@@ -75,7 +75,8 @@ class LoginRequest:
             iss=iss,
             login_hint=login_hint,
             client_id=get("client_id"),
-            # Canvas sends deployment_id; the spec's name is lti_deployment_id (canvas-lms#2201).
+            # Current Canvas sends lti_deployment_id, as the spec names it; older Canvas sent
+            # deployment_id (canvas-lms#2201). Both are accepted.
             deployment_id=get("deployment_id") or get("lti_deployment_id"),
             target_link_uri=get("target_link_uri"),
             lti_message_hint=get("lti_message_hint"),

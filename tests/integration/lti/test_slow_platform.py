@@ -1,7 +1,9 @@
 """A platform that answers too slowly: every outbound call ends at its total deadline.
 
-The servers here read the request and then never answer, or answer one byte every 0.2 s, so a
-per-read timeout alone never fires. The deadline is set to 1 s to keep the tests short.
+The servers here read the request (or, for ``https``, the TLS client hello) and then never
+answer, or answer one byte every 0.2 s, so a per-read or connect timeout alone never fires. The
+deadline is set to 1 s to keep the tests short; each server gives up after 15 s, so a call that
+the deadline did not end shows as a connection the server, not the tool, closed.
 """
 
 from __future__ import annotations
@@ -47,8 +49,13 @@ class SlowPlatform(TestPlatform):
 
 @pytest.fixture
 def app_config(app_config: dict[str, Any]) -> dict[str, Any]:
-    # Reads may wait longer than the deadline: only the deadline can end a trickle.
-    return {**app_config, "LTI_HTTP_DEADLINE": DEADLINE, "LTI_HTTP_READ_TIMEOUT": 30.0}
+    # Connects and reads may wait longer than the deadline: only the deadline can end a stall.
+    return {
+        **app_config,
+        "LTI_HTTP_DEADLINE": DEADLINE,
+        "LTI_HTTP_CONNECT_TIMEOUT": 30.0,
+        "LTI_HTTP_READ_TIMEOUT": 30.0,
+    }
 
 
 @pytest.fixture
@@ -59,11 +66,19 @@ def tool(app: Flask) -> Iterator[str]:
     server.stop()
 
 
-@pytest.mark.parametrize("mode", ["silent", "trickle"])
+MODES = [
+    pytest.param("silent", False, id="silent"),
+    pytest.param("trickle", False, id="trickle"),
+    pytest.param("silent", True, id="tls-handshake-silent"),
+    pytest.param("trickle", True, id="tls-handshake-trickle"),
+]
+
+
+@pytest.mark.parametrize(("mode", "tls"), MODES)
 def test_a_key_set_that_does_not_answer_in_time_refuses_the_launch_at_the_deadline(
-    app: Flask, tool: str, test_platform: TestPlatform, mode: str
+    app: Flask, tool: str, test_platform: TestPlatform, mode: str, tls: bool
 ) -> None:
-    with MisbehavingHttpServer(mode) as keys:
+    with MisbehavingHttpServer(mode, tls=tls, give_up=15) as keys:
         platform = SlowPlatform(
             issuer="https://slow.example", keys=test_platform.keys, slow_url=keys.base_url
         )
@@ -74,7 +89,9 @@ def test_a_key_set_that_does_not_answer_in_time_refuses_the_launch_at_the_deadli
         assert first.status_code == 302
         # The client waits PATIENCE seconds at most: a launch held for 10 s or more fails here.
         launched = post_launch(browser, tool, reg, platform, first)
+        keys.wait_for_connections()
         assert keys.requests == 1
+        assert keys.hung_up == 1  # the tool ended the call, not the server
     assert launched.status_code == 400
     assert "This launch could not be accepted" in launched.text
     assert "did not send its public keys in time" in launched.text
@@ -83,12 +100,12 @@ def test_a_key_set_that_does_not_answer_in_time_refuses_the_launch_at_the_deadli
     launch_home(http_browser(), tool, register(app, test_platform), test_platform)
 
 
-@pytest.mark.parametrize("mode", ["silent", "trickle"])
+@pytest.mark.parametrize(("mode", "tls"), MODES)
 def test_service_calls_end_at_the_deadline(
-    app: Flask, test_platform: TestPlatform, mode: str
+    app: Flask, test_platform: TestPlatform, mode: str, tls: bool
 ) -> None:
     ensure_current_key(app)
-    with MisbehavingHttpServer(mode) as canvas:
+    with MisbehavingHttpServer(mode, tls=tls, give_up=15) as canvas:
         platform = SlowPlatform(keys=test_platform.keys, slow_url=canvas.base_url)
         reg = register(app, platform)
         launch = SessionLaunch(
@@ -113,4 +130,6 @@ def test_service_calls_end_at_the_deadline(
             with pytest.raises(DeadlineExceeded):
                 list(ags_for(app, launch).get_lineitems())
         # Each call reached the platform's token endpoint and was cut off there.
+        canvas.wait_for_connections()
         assert canvas.requests == 2
+        assert canvas.hung_up == 2

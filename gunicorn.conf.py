@@ -15,6 +15,12 @@ from typing import Any
 from gunicorn import glogging
 
 wsgi_app = "ctom_lti:create_app()"
+# Build the app once in the master, before it listens: each worker then forks ready to answer.
+# Without this a worker imports and builds the app after the master already accepts connections,
+# so the first requests to a new or recycled worker wait seconds (tens of seconds on a busy
+# machine) and a client may give up before the page comes. Building the app opens no
+# connections (ctom_lti.lti.runtime); post_fork below gives each worker a pool of its own.
+preload_app = True
 
 bind = os.environ.get("GUNICORN_BIND", f"127.0.0.1:{os.environ.get('PORT', '8000')}")
 # Launch handling is CPU-bound and short; sync workers, about one per core plus one.
@@ -76,3 +82,14 @@ class AccessLogger(glogging.Logger):  # type: ignore[misc]
 
 
 logger_class = AccessLogger
+
+
+def post_fork(server: Any, worker: Any) -> None:
+    """Drop database connections inherited from the master (none, unless a hook opened one).
+
+    SQLAlchemy's advice for forked processes: ``close=False`` leaves the parent's connections
+    alone and gives this worker an empty pool.
+    """
+    from ctom_lti.db import get_engine
+
+    get_engine(worker.app.wsgi()).dispose(close=False)

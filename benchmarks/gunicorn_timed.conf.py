@@ -21,6 +21,7 @@ from typing import Any
 
 _production = Path(__file__).resolve().parent.parent / "gunicorn.conf.py"
 exec(compile(_production.read_text(), str(_production), "exec"))
+_production_post_fork = globals()["post_fork"]  # defined by the production settings above
 
 _cpu_log_path = os.environ["CTOM_BENCH_CPU_LOG"]
 _cpu_log: Any = None
@@ -43,6 +44,7 @@ def _profile_name(req: Any) -> str | None:
 
 def post_fork(server: Any, worker: Any) -> None:
     global _cpu_log  # noqa: PLW0603 - one log file per worker process
+    _production_post_fork(server, worker)
     _cpu_log = open(_cpu_log_path, "a", buffering=1)  # noqa: SIM115 - open for the worker's life
 
 

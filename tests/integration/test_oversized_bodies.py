@@ -47,7 +47,9 @@ def server(database_url: str, tmp_path_factory: pytest.TempPathFactory) -> Itera
     try:
         assert process.stderr is not None
         port = None
-        deadline = time.monotonic() + 30
+        # The app is built before gunicorn listens (preload_app), which on a busy machine takes
+        # a while; once it listens, its worker answers at once.
+        deadline = time.monotonic() + 120
         while port is None and time.monotonic() < deadline:
             line = process.stderr.readline()
             if not line and process.poll() is not None:

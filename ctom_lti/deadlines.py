@@ -36,9 +36,19 @@ from urllib3.connectionpool import HTTPConnectionPool, HTTPSConnectionPool
 from urllib3.exceptions import ConnectTimeoutError, NameResolutionError, NewConnectionError
 from urllib3.util.connection import allowed_gai_family
 
+from ctom_lti.errors import DependencyUnavailable
 
-class CallTimedOut(requests.Timeout):
-    """The call did not finish within its total deadline."""
+
+class CallTimedOut(requests.Timeout, DependencyUnavailable):
+    """The call did not finish within its total deadline.
+
+    A ``requests.Timeout``, so callers that handle timeouts handle this alike; and a 503 page
+    that says what to do should one reach a view. Its text (which names the address) is for the
+    log; the page keeps the message below.
+    """
+
+    title = "An outside service did not answer in time"
+    message = "A service CTO Mentor called did not answer in time."
 
 
 class Watch:

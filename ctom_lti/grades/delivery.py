@@ -64,8 +64,12 @@ class Attempt(CtomError):
         self.kind = kind
 
 
-class LeaseLost(Exception):
-    """Another worker claimed the row while this one was delivering it (never retried)."""
+class LeaseLost(CtomError):
+    """Another worker claimed the row while this one was delivering it (caught by the worker,
+    never retried, never shown as a page)."""
+
+    status = 409
+    title = "Another worker took this grade post over"
 
 
 @dataclass(frozen=True)
@@ -142,7 +146,7 @@ class _Delivery:
     def hold(self) -> None:
         """Renew the lease, or stop: the row is another worker's now."""
         if not renew(get_engine(self.app), self.claimed, lease=self.lease, now=utcnow()):
-            raise LeaseLost(self.claimed.id)
+            raise LeaseLost(f"grade post {self.claimed.id} was claimed by another worker")
 
     def once(self) -> Finish:
         engine = get_engine(self.app)

@@ -25,6 +25,7 @@ class DeadlineExceeded(ServiceUnavailable, CallTimedOut):
     """The call did not finish within its total deadline (a 503 page if it reaches a view)."""
 
     title = "Canvas did not answer in time"
+    message = "Canvas did not answer CTO Mentor in time."
 
 
 class TimeoutSession(requests.Session):

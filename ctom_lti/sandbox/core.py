@@ -8,6 +8,7 @@ from dataclasses import dataclass, field
 
 from flask import current_app
 
+from ctom_lti.sandbox.gates import Gates
 from ctom_lti.sandbox.knobs import Knobs
 from ctom_lti.sandbox.requestlog import RequestLog
 from ctom_lti.sandbox.store import Course, Store
@@ -22,6 +23,7 @@ class Sandbox:
 
     store: Store
     knobs: Knobs = field(default_factory=Knobs)
+    gates: Gates = field(default_factory=Gates)
     log: RequestLog = field(default_factory=RequestLog)
     #: signs the sandbox UI's cookies; stays the same when the store is replaced
     secret: str = field(default_factory=lambda: secrets.token_hex(32))

@@ -49,13 +49,14 @@ class SandboxMiddleware:
     def __call__(self, environ: WSGIEnvironment, start_response: StartResponse) -> Iterable[bytes]:
         call = _Call(self.sandbox, environ)
         knobs = self.sandbox.knobs
+        self.sandbox.gates.pass_through(call.method, call.path)
         delay = knobs.latency_for(call.path)
         if delay:
             time.sleep(delay)
-            if call.stale:
-                # The store was replaced while this request waited; its client has long given
-                # up (a timeout), and running it now would write into the new state.
-                _drop(environ)
+        if call.stale:
+            # The store was replaced while this request waited (latency, a gate); its client
+            # has long given up, and running it now would write into the new state.
+            _drop(environ)
 
         fault = knobs.fault_for(call.method, call.path)
         if fault is not None and not fault.executes:

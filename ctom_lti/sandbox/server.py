@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING, Any
 
 from ctom_lti.sandbox.app import create_sandbox_app
 from ctom_lti.sandbox.core import Sandbox
+from ctom_lti.sandbox.gates import Gates
 from ctom_lti.sandbox.knobs import Knobs, KnobSettings
 from ctom_lti.sandbox.requestlog import RequestLog
 from ctom_lti.sandbox.store import Store
@@ -53,7 +54,7 @@ class SandboxServer:
         store = self._new_store()
         self.sandbox = Sandbox(store, Knobs(knobs, seed=fault_seed, **knob_changes))
         self.app = create_sandbox_app(self.sandbox)
-        self._fill(store)
+        self._fill(store, seed, seed_course)
         self._thread = ServerThread(self.app, host, port)
 
     # --- what tests use -------------------------------------------------------------------------
@@ -78,6 +79,10 @@ class SandboxServer:
         return self.sandbox.knobs
 
     @property
+    def gates(self) -> Gates:
+        return self.sandbox.gates
+
+    @property
     def log(self) -> RequestLog:
         return self.sandbox.log
 
@@ -86,18 +91,20 @@ class SandboxServer:
         return self.store.issue_token(user_id)
 
     def reset(self, *, seed: str | None = None, seed_course: bool | None = None) -> None:
-        """Fresh state: a new store (seeded as at start-up unless told otherwise), default knobs,
-        empty request log. The admin token stays valid."""
-        if seed is not None:
-            if seed not in SEEDS:
-                raise ValueError(f"unknown seed {seed!r}")
-            self._seed = seed
-        if seed_course is not None:
-            self._seed_course = seed_course
+        """Fresh state: a new store (seeded as at start-up unless told otherwise, for this reset
+        only: the next plain reset seeds as at start-up again), default knobs, no gates, empty
+        request log. The admin token stays valid."""
+        if seed is not None and seed not in SEEDS:
+            raise ValueError(f"unknown seed {seed!r}")
         store = self._new_store()
         self.sandbox.replace_store(store)
-        self._fill(store)
+        self._fill(
+            store,
+            seed if seed is not None else self._seed,
+            seed_course if seed_course is not None else self._seed_course,
+        )
         self.sandbox.knobs.reset()
+        self.sandbox.gates.open_all()
         self.sandbox.log.clear()
 
     # --- life cycle -----------------------------------------------------------------------------
@@ -123,12 +130,12 @@ class SandboxServer:
     def _new_store(self) -> Store:
         return Store(secret=self._store_secret)
 
-    def _fill(self, store: Store) -> None:
+    def _fill(self, store: Store, seed: str | None, seed_course: bool) -> None:
         self.demo = None
-        if self._seed == "demo":
+        if seed == "demo":
             from ctom_lti.sandbox.seed import seed_demo
 
-            self.demo = seed_demo(store, with_course=self._seed_course)
+            self.demo = seed_demo(store, with_course=seed_course)
             admin_id = self.demo.admin.id
         else:
             admin = store.add_user(

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import contextlib
 import time
+from concurrent.futures import ThreadPoolExecutor, as_completed
 
 import pytest
 import requests
@@ -150,3 +151,37 @@ def test_a_request_from_before_a_reset_never_touches_the_fresh_state(
     time.sleep(0.4)  # the request's latency ends after the reset
     assert not [c for c in sandbox.store.courses.values() if c.name == "Late"]
     assert sandbox.log.entries() == []
+
+
+def test_a_gate_holds_matching_requests_until_let_through(
+    sandbox: SandboxServer, course: Course, api: Api
+) -> None:
+    gate = sandbox.gates.hold(methods=("POST",), path_prefix="/api/v1/courses/")
+    with ThreadPoolExecutor(max_workers=2) as pool:
+        created = [
+            pool.submit(api.post, f"courses/{course.id}/modules", json={"module": {"name": n}})
+            for n in ("Session 1", "Session 2")
+        ]
+        assert gate.wait_until_holding(2)
+        assert api.get(f"courses/{course.id}/modules").json() == []  # reads pass the gate
+        gate.let_through(1)
+        first = next(as_completed(created, timeout=10))
+        assert first.result().status_code == 200
+        assert not all(f.done() for f in created)  # the other is still held
+        assert len(sandbox.store.modules) == 1
+        gate.open()
+        assert all(f.result(timeout=10).status_code == 200 for f in created)
+    assert len(sandbox.store.modules) == 2
+
+
+def test_a_reset_lets_held_requests_go(sandbox: SandboxServer, course: Course, api: Api) -> None:
+    sandbox.gates.hold(methods=("POST",))
+    with ThreadPoolExecutor(max_workers=1) as pool:
+        held = pool.submit(api.post, f"courses/{course.id}/modules", json={"module": {"name": "x"}})
+        time.sleep(0.2)
+        assert not held.done()
+        sandbox.reset()
+        # It began before the reset: it is dropped, never written into the fresh state.
+        with pytest.raises(requests.ConnectionError):
+            held.result(timeout=10)
+    assert sandbox.store.modules == {}

@@ -32,6 +32,7 @@ from tests.lti_support import html_forms
 
 from .support import HEADER, SIS, run, write_csv
 
+WRITES = ("POST", "PUT", "DELETE")
 QUALIFIED = "current_leader;hands_on;credential;time;work_study"
 PEOPLE = f"""{HEADER}
 mentor,ruth.castellanos@district.example.org,Ruth Castellanos,Fresno Unified,north,15,\
@@ -68,21 +69,32 @@ class Board:
         assert pressed.status_code == 303, pressed.text[:300]
         return urljoin(self.url, str(pressed.headers["Location"]))
 
-    def follow(self, board_url: str) -> list[dict[str, Any]]:
-        """Poll the push's progress as the board's script does, until it ends."""
+    def progress_url(self, board_url: str) -> str:
+        """Where the board's script polls the running push's progress."""
         found = re.search(r'data-push-progress="([^"]+)"', self.page(board_url))
         assert found, "the board shows no running push"
-        progress_url = urljoin(self.url, html.unescape(found.group(1)))
-        seen = []
+        return urljoin(self.url, html.unescape(found.group(1)))
+
+    def follow(self, board_url: str) -> list[dict[str, Any]]:
+        """Poll the push's progress as the board's script does, until it ends."""
+        return self.follow_until(self.progress_url(board_url), None)
+
+    def follow_until(self, progress_url: str, words: str | None) -> list[dict[str, Any]]:
+        """Poll the push's progress until a line says ``words`` (or, for None, until it ends)."""
+        seen: list[dict[str, Any]] = []
         deadline = time.monotonic() + 60
         while time.monotonic() < deadline:
             response = self.browser.get(progress_url, timeout=10)
             assert response.status_code == 200, response.text[:300]
             seen.append(response.json())
+            said = " ".join(seen[-1]["lines"])
+            if words is not None and words in said:
+                return seen
             if not seen[-1]["running"]:
+                assert words is None, f"the push ended before saying {words!r}: {said}"
                 return seen
             time.sleep(0.05)
-        raise AssertionError(f"the push did not end: {seen[-1]}")
+        raise AssertionError(f"the push did not get that far: {seen[-1:]}")
 
     def observers(self) -> set[tuple[str, str]]:
         store = self.sandbox.store
@@ -139,15 +151,22 @@ def board(
 
 
 def test_the_board_shows_the_push_running_then_its_outcome(board: Board) -> None:
-    # Canvas answers slowly, so the push is seen under way.
-    board.sandbox.knobs.set(latency_ms=150.0)
+    # Canvas holds every write until the test lets it through, so each step is seen.
+    writes = board.sandbox.gates.hold(methods=WRITES, path_prefix="/api/v1/")
     board_url = board.push()
     running = board.page(board_url)
     assert "Pushing to Canvas…" in running and "<progress" in running
-    seen = board.follow(board_url)
-    assert seen[0]["running"] is True
-    assert any("changes made" in " ".join(s["lines"]) for s in seen[:-1]), seen
-    assert seen[-1]["status"] == "succeeded"
+    progress = board.progress_url(board_url)
+    planned = board.follow_until(progress, "observer-link changes to make")
+    assert planned[0]["running"] is True
+    total = int(re.findall(r"Canvas read: (\d+) observer-link", str(planned[-1]["lines"]))[0])
+    assert total >= 2
+    assert writes.wait_until_holding(1)
+    writes.let_through(1)
+    made = board.follow_until(progress, "changes made")
+    assert f"1 of {total} observer-link changes made…" in made[-1]["lines"]
+    writes.open()
+    assert board.follow_until(progress, None)[-1]["status"] == "succeeded"
     done = board.page(board_url)
     assert "Pushed to Canvas." in done and "data-push-progress" not in done
     assert "2 mentors" not in done and "observer links checked" in done

@@ -395,7 +395,7 @@ class Store:
         self.secret = secret or secrets.token_hex(32)
         self.issuer = issuer
         self._ids: dict[str, Iterator[int]] = defaultdict(lambda: itertools.count(1))
-        # Built-in course roles hold ids 3-7 (rest/enrollments.py BUILT_IN_ROLE_IDS); custom
+        # Built-in course roles hold ids 3-7 (rest/enrollment_json.py BUILT_IN_ROLE_IDS); custom
         # course roles come after them, so no id means two roles.
         self._ids["roles"] = itertools.count(8)
         self._tables: dict[str, dict[Any, Any]] = defaultdict(dict)

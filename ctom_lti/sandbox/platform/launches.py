@@ -8,8 +8,7 @@ iframe. The cached token waits, for 5 minutes and one use, for ``/api/lti/author
 from __future__ import annotations
 
 import time
-import uuid
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Any
 
 import jwt
@@ -20,6 +19,12 @@ from ctom_lti.sandbox.platform.developer_keys import (
     NRPS_SCOPE,
     DeveloperKey,
 )
+from ctom_lti.sandbox.platform.launch_spec import LaunchSpec
+from ctom_lti.sandbox.platform.launch_variables import (
+    active_types_anywhere,
+    api_domain,
+    variable_values,
+)
 from ctom_lti.sandbox.platform.roles import RoleFacts, lti_roles
 from ctom_lti.sandbox.platform.settings import platform_settings
 from ctom_lti.sandbox.platform.state import (
@@ -29,8 +34,8 @@ from ctom_lti.sandbox.platform.state import (
     remember_launch,
 )
 from ctom_lti.sandbox.platform.tools import developer_key_for
-from ctom_lti.sandbox.platform.variables import VariableValue, expand_custom
-from ctom_lti.sandbox.store import Assignment, Course, ExternalTool, Store, User, iso
+from ctom_lti.sandbox.platform.variables import expand_custom
+from ctom_lti.sandbox.store import Store, User
 
 STORAGE_TARGET = "post_message_forwarding"
 HINT_ALGORITHM = "HS256"
@@ -54,28 +59,6 @@ class LoginRequest:
     tool_name: str
     #: the iframe the form targets (canvas-lti.md §2: ``tool_content``)
     target: str = "tool_content"
-
-
-@dataclass(frozen=True)
-class LaunchSpec:
-    """What is being launched, before the store is consulted."""
-
-    tool: ExternalTool
-    message_type: str
-    placement: str | None
-    target_link_uri: str
-    course: Course | None
-    #: {"id", "title", "description"} (resource link launches)
-    resource_link: dict[str, Any] | None = None
-    assignment: Assignment | None = None
-    line_item_id: int | None = None
-    deep_linking_settings: dict[str, Any] | None = None
-    #: custom fields added by the placement / resource link, over the tool's own
-    custom_fields: dict[str, str] = field(default_factory=dict)
-    #: custom values stored on a deep-linked resource link (already final, not expanded)
-    link_custom: dict[str, str] = field(default_factory=dict)
-    selection_height: int | None = None
-    selection_width: int | None = None
 
 
 def prepare_launch(
@@ -109,7 +92,7 @@ def prepare_launch(
     hint = jwt.encode(
         {
             "verifier": verifier,
-            "canvas_domain": _domain(base_url),
+            "canvas_domain": api_domain(base_url),
             "context_type": "Course" if course else "Account",
             "context_id": course.id if course else store.root_account_id,
             "canvas_locale": "en",
@@ -179,7 +162,7 @@ def gather_facts(
         facts = RoleFacts(
             has_user=user is not None,
             course_types=tuple(e.type for e in current),
-            account_types=tuple(_active_types_anywhere(store, user)),
+            account_types=tuple(active_types_anywhere(store, user)),
             account_admin=bool(user and user.admin_of),
             site_admin=bool(user and user.site_admin),
         )
@@ -232,153 +215,3 @@ def gather_facts(
         selection_height=spec.selection_height,
         selection_width=spec.selection_width,
     )
-
-
-def _active_types_anywhere(store: Store, user: User | None) -> list[str]:
-    if user is None:
-        return []
-    return [
-        e.type
-        for e in store.enrollments.values()
-        if e.user_id == user.id and e.enrollment_state == "active"
-    ]
-
-
-def membership_role_names(
-    store: Store, user: User, enrollments: list[Any], *, with_account_roles: bool = True
-) -> list[str]:
-    """``$Canvas.membership.roles``: built-in type names, or a custom role's label."""
-    names: list[str] = []
-    for e in enrollments:
-        role = store.roles.get(e.role_id) if e.role_id is not None else None
-        names.append(role.label if role else e.type)
-    if with_account_roles and user.admin_of:
-        # Account roles join the list for admins [inferred from Canvas's current_canvas_roles].
-        names.append("AccountAdmin")
-    return list(dict.fromkeys(names))
-
-
-def variable_values(
-    store: Store,
-    spec: LaunchSpec,
-    user: User | None,
-    *,
-    key: DeveloperKey,
-    base_url: str,
-    context: c.ContextFacts,
-    current: list[Any],
-) -> dict[str, VariableValue]:
-    """Values of the variables in canvas-lti.md §4.5 for this launch (None = unavailable).
-
-    Guards follow Canvas: personal data only when the privacy level shares it; course
-    variables only in a course launch.
-    """
-    privacy = key.privacy_level
-    shares_name = privacy in {"public", "name_only"}
-    shares_email = privacy in {"public", "email_only"}
-    course = spec.course
-    values: dict[str, VariableValue] = {
-        "$Canvas.api.domain": _domain(base_url),
-        "$Canvas.api.baseUrl": base_url,
-        "$Canvas.root_account.id": store.root_account_id,
-        "$Canvas.environment.test": False,
-        "$Context.id": context.id,
-        "$Context.title": context.title,
-        "$com.instructure.PostMessageToken": str(uuid.uuid4()),
-        "$Canvas.tool.id": spec.tool.id,
-    }
-    if spec.resource_link is not None:
-        values["$ResourceLink.id"] = spec.resource_link.get("id")
-        values["$ResourceLink.title"] = spec.resource_link.get("title")
-    if course is not None:
-        values.update(
-            {
-                "$Canvas.course.id": course.id,
-                "$Canvas.course.name": course.name,
-                "$Canvas.course.sisSourceId": course.sis_course_id,
-                "$Canvas.course.workflowState": _internal_course_state(course.workflow_state),
-                "$Canvas.account.id": course.account_id,
-                "$Context.sourcedId": course.sis_course_id,
-                "$Context.label": course.course_code,
-            }
-        )
-    assignment = spec.assignment
-    if assignment is not None:
-        values.update(
-            {
-                "$Canvas.assignment.id": assignment.id,
-                "$Canvas.assignment.title": assignment.name,
-                "$Canvas.assignment.pointsPossible": assignment.points_possible,
-                "$Canvas.assignment.dueAt.iso8601": iso(assignment.due_at),
-            }
-        )
-    if user is None:
-        return values
-    roles = lti_roles(
-        RoleFacts(
-            has_user=True,
-            course_types=tuple(e.type for e in current),
-            account_types=tuple(_active_types_anywhere(store, user)),
-            account_admin=bool(user.admin_of),
-            site_admin=user.site_admin,
-        )
-    )
-    values.update(
-        {
-            "$Canvas.user.id": user.id,
-            "$User.id": user.id,
-            "$Canvas.user.globalId": 10_000_000_000_000 + user.id,
-            "$vnd.instructure.User.uuid": store.opaque_id(f"user_uuid_{user.id}"),
-            "$Canvas.user.isRootAccountAdmin": store.root_account_id in user.admin_of,
-            "$com.instructure.User.allRoles": ",".join(roles),
-            "$Canvas.xuser.allRoles": ",".join(roles),
-        }
-    )
-    if shares_name:
-        values.update(
-            {
-                "$Person.name.full": user.name,
-                "$Person.name.given": user.given_name,
-                "$Person.name.family": user.family_name,
-                "$Person.sourcedId": user.sis_user_id,
-                "$Canvas.user.sisSourceId": user.sis_user_id,
-                "$Canvas.user.loginId": user.login_id,
-                "$User.username": user.login_id,
-            }
-        )
-    if shares_email:
-        values["$Person.email.primary"] = user.email
-    if course is not None:
-        with store.lock:
-            all_in_course = [
-                e
-                for e in store.enrollments.values()
-                if e.user_id == user.id and e.course_id == course.id
-            ]
-        concluded = [e for e in all_in_course if e.enrollment_state == "completed"]
-        values.update(
-            {
-                "$Canvas.membership.roles": ",".join(membership_role_names(store, user, current)),
-                "$Canvas.membership.concludedRoles": ",".join(
-                    membership_role_names(store, user, concluded, with_account_roles=False)
-                )
-                if concluded
-                else "",
-                "$Canvas.enrollment.enrollmentState": "active"
-                if any(e.enrollment_state == "active" for e in all_in_course)
-                else "inactive",
-                "$Canvas.course.sectionIds": ",".join(
-                    str(s) for s in sorted({e.course_section_id for e in current})
-                ),
-            }
-        )
-    return values
-
-
-def _internal_course_state(api_state: str) -> str:
-    # The variable reports Canvas's internal state names (unpublished = "claimed").
-    return {"unpublished": "claimed"}.get(api_state, api_state)
-
-
-def _domain(base_url: str) -> str:
-    return base_url.split("://", 1)[-1].rstrip("/")

@@ -18,6 +18,8 @@ from ctom_lti.sandbox.rest.auth import (
     require_read,
     store,
 )
+from ctom_lti.sandbox.rest.course_json import course_json
+from ctom_lti.sandbox.rest.enrollment_json import enrollment_json
 from ctom_lti.sandbox.rest.pagination import paginate
 from ctom_lti.sandbox.rest.params import opt_str, params, section, str_list, to_bool
 from ctom_lti.sandbox.rest.render import user_json
@@ -183,8 +185,6 @@ def get_user(user_id: str) -> Response:
 @bp.get("/courses/<course_id>/users")
 @bp.get("/courses/<course_id>/search_users")
 def list_course_users(course_id: str) -> Response:
-    from ctom_lti.sandbox.rest.enrollments import enrollment_json
-
     course = find_course(course_id)
     require_read(course)
     p = params()
@@ -225,8 +225,6 @@ def list_course_users(course_id: str) -> Response:
 
 @bp.get("/users/<user_id>/courses")
 def list_user_courses(user_id: str) -> Response:
-    from ctom_lti.sandbox.rest.courses import course_json
-
     user = find_user(user_id)
     caller = current_user()
     require(caller.id == user.id or is_account_admin(caller, store().root_account_id))
@@ -235,8 +233,6 @@ def list_user_courses(user_id: str) -> Response:
 
 @bp.get("/courses")
 def list_my_courses() -> Response:
-    from ctom_lti.sandbox.rest.courses import course_json
-
     p = params()
     courses = _courses_of(current_user())
     state = set(str_list(p.get("state")))

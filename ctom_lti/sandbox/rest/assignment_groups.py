@@ -9,6 +9,7 @@ from flask import Blueprint, Response, jsonify
 
 from ctom_lti.sandbox import content
 from ctom_lti.sandbox.rest import errors
+from ctom_lti.sandbox.rest.assignment_json import assignment_json
 from ctom_lti.sandbox.rest.auth import find_course, require_manage, require_read, store
 from ctom_lti.sandbox.rest.pagination import paginate
 from ctom_lti.sandbox.rest.params import Params, opt_float, opt_int, opt_str, params, str_list
@@ -28,8 +29,6 @@ def group_json(group: AssignmentGroup, includes: set[str] | None = None) -> dict
         "rules": dict(group.rules),
     }
     if includes and "assignments" in includes:
-        from ctom_lti.sandbox.rest.assignments import assignment_json
-
         s = store()
         data["assignments"] = [
             assignment_json(a)

@@ -14,6 +14,13 @@ from ctom_lti.sandbox.rest.auth import (
     require_read,
     store,
 )
+from ctom_lti.sandbox.rest.group_json import (
+    category_json,
+    group_json,
+    live_groups,
+    live_members,
+    membership_json,
+)
 from ctom_lti.sandbox.rest.pagination import paginate
 from ctom_lti.sandbox.rest.params import opt_int, opt_str, params, str_list, to_bool
 from ctom_lti.sandbox.rest.render import user_json
@@ -22,103 +29,6 @@ from ctom_lti.sandbox.store import Group, GroupCategory, GroupMembership
 bp = Blueprint("groups", __name__)
 
 JOIN_LEVELS = ("parent_context_auto_join", "parent_context_request", "invitation_only")
-
-
-def _groups_in(category_id: int) -> list[Group]:
-    return sorted(
-        (
-            g
-            for g in store().groups.values()
-            if g.group_category_id == category_id and g.workflow_state != "deleted"
-        ),
-        key=lambda g: g.id,
-    )
-
-
-def _members(group_id: int) -> list[GroupMembership]:
-    return sorted(
-        (
-            m
-            for m in store().group_memberships.values()
-            if m.group_id == group_id and m.workflow_state != "deleted"
-        ),
-        key=lambda m: m.id,
-    )
-
-
-def category_json(cat: GroupCategory) -> dict[str, Any]:
-    s = store()
-    groups = _groups_in(cat.id)
-    grouped = {m.user_id for g in groups for m in _members(g.id)}
-    return {
-        "id": cat.id,
-        "name": cat.name,
-        "role": None,
-        "self_signup": cat.self_signup,
-        "self_signup_end_at": None,
-        "auto_leader": cat.auto_leader,
-        "group_limit": cat.group_limit,
-        "context_type": "Course",
-        "course_id": cat.course_id,
-        "allows_multiple_memberships": False,
-        "protected": False,
-        "is_member": False,
-        "groups_count": len(groups),
-        "unassigned_users_count": len(set(s.students_of(cat.course_id)) - grouped),
-        "sis_group_category_id": cat.sis_group_category_id,
-        "sis_import_id": None,
-    }
-
-
-def group_json(group: Group, *, with_users: bool = False) -> dict[str, Any]:
-    s = store()
-    course = s.courses[group.course_id]
-    members = _members(group.id)
-    data: dict[str, Any] = {
-        "id": group.id,
-        "name": group.name,
-        "created_at": None,
-        "max_membership": group.max_membership,
-        "is_public": group.is_public,
-        "join_level": group.join_level,
-        "group_category_id": group.group_category_id,
-        "description": group.description,
-        "members_count": len(members),
-        "storage_quota_mb": 50,
-        "permissions": {
-            "create_discussion_topic": True,
-            "join": False,
-            "create_announcement": True,
-        },
-        "concluded": False,
-        "context_type": "Course",
-        "course_id": group.course_id,
-        "context_name": course.name,
-        "avatar_url": None,
-        "role": None,
-        "leader": None,
-        "followed_by_user": False,
-        "has_submission": False,
-        "non_collaborative": False,
-        "sis_group_id": group.sis_group_id,
-        "sis_import_id": None,
-        "group_category": category_json(s.group_categories[group.group_category_id]),
-    }
-    if with_users:
-        data["users"] = [user_json(s.users[m.user_id]) for m in members]
-    return data
-
-
-def membership_json(m: GroupMembership, *, just_created: bool = False) -> dict[str, Any]:
-    return {
-        "id": m.id,
-        "group_id": m.group_id,
-        "user_id": m.user_id,
-        "workflow_state": m.workflow_state,
-        "moderator": m.moderator,
-        "just_created": just_created,
-        "sis_import_id": None,
-    }
 
 
 def _category(raw: str) -> GroupCategory:
@@ -210,7 +120,7 @@ def delete_category(category_id: str) -> Response:
     require_manage(store().courses[cat.course_id])
     data = category_json(cat)
     cat.workflow_state = "deleted"
-    for g in _groups_in(cat.id):
+    for g in live_groups(cat.id):
         g.workflow_state = "deleted"
     return jsonify(data)
 
@@ -251,7 +161,7 @@ def create_group(category_id: str) -> Response:
 def list_category_groups(category_id: str) -> Response:
     cat = _category(category_id)
     require_read(store().courses[cat.course_id])
-    return paginate(_groups_in(cat.id), group_json)
+    return paginate(live_groups(cat.id), group_json)
 
 
 @bp.get("/courses/<course_id>/groups")
@@ -311,7 +221,7 @@ def create_membership(group_id: str) -> Response:
     user = find_user(raw)
     s = store()
     with s.lock:
-        existing = next((m for m in _members(group.id) if m.user_id == user.id), None)
+        existing = next((m for m in live_members(group.id) if m.user_id == user.id), None)
         if existing is not None:
             return jsonify(membership_json(existing))
         membership = GroupMembership(s.next_id("group_memberships"), group.id, user.id)
@@ -323,7 +233,7 @@ def create_membership(group_id: str) -> Response:
 def list_memberships(group_id: str) -> Response:
     group = _group(group_id)
     require_read(store().courses[group.course_id])
-    members = _members(group.id)
+    members = live_members(group.id)
     states = set(str_list(params().get("filter_states")))
     if states:
         members = [m for m in members if m.workflow_state in states]
@@ -335,7 +245,7 @@ def list_group_users(group_id: str) -> Response:
     group = _group(group_id)
     require_read(store().courses[group.course_id])
     s = store()
-    return paginate([s.users[m.user_id] for m in _members(group.id)], user_json)
+    return paginate([s.users[m.user_id] for m in live_members(group.id)], user_json)
 
 
 @bp.delete("/groups/<group_id>/users/<user_id>")
@@ -346,7 +256,9 @@ def delete_membership(
     group = _group(group_id)
     require_manage(store().courses[group.course_id])
     uid = find_user(user_id).id if user_id is not None else None
-    found = next((m for m in _members(group.id) if m.user_id == uid or m.id == membership_id), None)
+    found = next(
+        (m for m in live_members(group.id) if m.user_id == uid or m.id == membership_id), None
+    )
     if found is None:
         raise errors.not_found()
     found.workflow_state = "deleted"

@@ -7,7 +7,7 @@ from urllib.parse import urlsplit
 
 from flask import Blueprint, Response, jsonify
 
-from ctom_lti.sandbox import content
+from ctom_lti.sandbox import content, wiki_pages
 from ctom_lti.sandbox.rest import errors
 from ctom_lti.sandbox.rest.accounts import check_search_term
 from ctom_lti.sandbox.rest.auth import find_course, require_manage, require_read, store
@@ -329,7 +329,7 @@ def _resolve_content(course: Course, type_: str, fields: Params) -> tuple[int | 
         page_url = opt_str(fields, "page_url")
         page = None
         if page_url:
-            page = content.find_page(s, course.id, page_url)
+            page = wiki_pages.find_page(s, course.id, page_url)
             if page is None:
                 raise errors.message("invalid page_url parameter")
         elif raw_id and raw_id.isdigit():

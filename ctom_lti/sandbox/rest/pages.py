@@ -6,7 +6,7 @@ from typing import Any
 
 from flask import Blueprint, Response, jsonify
 
-from ctom_lti.sandbox import content
+from ctom_lti.sandbox import wiki_pages
 from ctom_lti.sandbox.rest import errors
 from ctom_lti.sandbox.rest.accounts import check_search_term
 from ctom_lti.sandbox.rest.auth import (
@@ -76,13 +76,13 @@ def _page_not_found() -> errors.ApiError:
 
 
 def _find(course: Course, url_or_id: str) -> Page:
-    page = content.find_page(store(), course.id, url_or_id)
+    page = wiki_pages.find_page(store(), course.id, url_or_id)
     if page is None:
         raise _page_not_found()
     return page
 
 
-def _title_error(exc: content.PageTitleError) -> errors.ApiError:
+def _title_error(exc: wiki_pages.PageTitleError) -> errors.ApiError:
     return errors.model_errors({"title": [str(exc)]})
 
 
@@ -108,7 +108,7 @@ def _apply(page: Page, fields: Params) -> None:
     if "todo_date" in fields:
         page.todo_date = parse_time(fields["todo_date"], "todo_date")
     if to_bool(fields.get("front_page", False)):
-        content.set_front_page(s, page)
+        wiki_pages.set_front_page(s, page)
     elif "front_page" in fields and page.front_page:
         page.front_page = False
     published = opt_bool(fields, "published")
@@ -127,7 +127,7 @@ def list_pages(course_id: str) -> Response:
     p = params()
     term = opt_str(p, "search_term")
     check_search_term(term)
-    pages = content.course_pages(store(), course.id)
+    pages = wiki_pages.course_pages(store(), course.id)
     if term:
         pages = [x for x in pages if term.lower() in x.title.lower()]
     published = opt_bool(p, "published")
@@ -155,7 +155,7 @@ def create_page(course_id: str) -> Response:
     with s.lock:
         roles = _editing_roles(fields)
         try:
-            page = content.create_page(
+            page = wiki_pages.create_page(
                 s,
                 course.id,
                 title,
@@ -164,7 +164,7 @@ def create_page(course_id: str) -> Response:
                 editing_roles=roles or "teachers",
                 user_id=current_user().id,
             )
-        except content.PageTitleError as exc:
+        except wiki_pages.PageTitleError as exc:
             raise _title_error(exc) from None
         _apply(page, fields)
     return jsonify(page_json(page, with_body=True))
@@ -174,7 +174,7 @@ def create_page(course_id: str) -> Response:
 def get_front_page(course_id: str) -> Response:
     course = find_course(course_id)
     require_read(course)
-    page = next((x for x in content.course_pages(store(), course.id) if x.front_page), None)
+    page = next((x for x in wiki_pages.course_pages(store(), course.id) if x.front_page), None)
     if page is None:
         raise errors.message("No front page has been set", 404)
     return jsonify(page_json(page, with_body=True))
@@ -195,14 +195,14 @@ def update_page(course_id: str, url_or_id: str) -> Response:
     fields = section(params(), "wiki_page")
     s = store()
     with s.lock:
-        page = content.find_page(s, course.id, url_or_id)
+        page = wiki_pages.find_page(s, course.id, url_or_id)
         try:
             if page is None:
                 title = opt_str(fields, "title") or titleize(url_or_id)
-                page = content.create_page(s, course.id, title, user_id=current_user().id)
+                page = wiki_pages.create_page(s, course.id, title, user_id=current_user().id)
             elif "title" in fields:
-                content.retitle_page(s, page, opt_str(fields, "title") or "")
-        except content.PageTitleError as exc:
+                wiki_pages.retitle_page(s, page, opt_str(fields, "title") or "")
+        except wiki_pages.PageTitleError as exc:
             raise _title_error(exc) from None
         _apply(page, fields)
     return jsonify(page_json(page, with_body=True))

@@ -9,6 +9,7 @@ from flask import Blueprint, Response, jsonify
 
 from ctom_lti.sandbox import content, grading
 from ctom_lti.sandbox.rest import errors
+from ctom_lti.sandbox.rest.assignment_json import assignment_json
 from ctom_lti.sandbox.rest.auth import (
     can_manage_course,
     current_user,
@@ -119,8 +120,6 @@ def submission_json(sub: Submission, includes: set[str] | None = None) -> dict[s
     if "submission_comments" in includes:
         data["submission_comments"] = list(sub.comments)
     if "assignment" in includes:
-        from ctom_lti.sandbox.rest.assignments import assignment_json
-
         data["assignment"] = assignment_json(a)
     if "user" in includes:
         data["user"] = user_summary(s.users[sub.user_id])

@@ -10,7 +10,15 @@ from flask import Flask
 
 def init_app(app: Flask) -> None:
     """Register the UI's pages on the sandbox app."""
-    from ctom_lti.sandbox.ui import admin, courses, debug, gradebook, inbox, people  # noqa: F401
+    from ctom_lti.sandbox.ui import (  # noqa: F401
+        admin,
+        courses,
+        debug,
+        gradebook,
+        inbox,
+        people,
+        tool_launches,
+    )
     from ctom_lti.sandbox.ui.blueprint import bp
 
     app.register_blueprint(bp)

@@ -1,74 +1,26 @@
-"""Courses as people see them: course list, modules, pages, assignments, grades, tool launches.
+"""Courses as people see them: course list, modules, pages, assignments, submissions, grades.
 
-A tool opens the way Canvas opens it (canvas-lti.md §2): the page holds the tool's iframe
-(``tool_content``), the hidden Platform Storage frame (``post_message_forwarding``, §8) and a
-hidden form that POSTs the third-party-initiated login into the iframe.
+Items and assignments that are tool links open the tool through ``tool_launches``.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-
-from flask import redirect, request, url_for
+from flask import redirect, url_for
 from werkzeug.wrappers import Response
 
 from ctom_lti.sandbox.content import course_modules, module_items
 from ctom_lti.sandbox.core import current_sandbox
 from ctom_lti.sandbox.platform import placements
-from ctom_lti.sandbox.platform.launches import LaunchSpec, prepare_launch
 from ctom_lti.sandbox.platform.line_items import tool_for_assignment
-from ctom_lti.sandbox.platform.tools import (
-    navigation_visible,
-    placement_settings,
-    tools_in_course,
-)
-from ctom_lti.sandbox.store import Course, ExternalTool, Store, User
 from ctom_lti.sandbox.ui.access import (
-    CourseRole,
     UiError,
     course_role,
     require_course,
     require_user,
 )
 from ctom_lti.sandbox.ui.blueprint import bp, page
-
-
-@dataclass(frozen=True)
-class NavTab:
-    label: str
-    url: str
-    key: str
-
-
-def nav_tabs(store: Store, course: Course, role: CourseRole) -> list[NavTab]:
-    """The course's left-hand navigation: built-in tabs, then visible tool tabs (§7.1)."""
-    tabs = [NavTab("Modules", url_for("sandbox_ui.course", course_id=course.id), "modules")]
-    if role.can_grade:
-        tabs.append(
-            NavTab("Gradebook", url_for("sandbox_ui.gradebook", course_id=course.id), "gradebook")
-        )
-    else:
-        tabs.append(NavTab("Grades", url_for("sandbox_ui.grades", course_id=course.id), "grades"))
-    for tool in tools_in_course(store, course.id):
-        settings = placement_settings(tool, "course_navigation")
-        if settings is not None and navigation_visible(settings, role.viewer()):
-            tabs.append(
-                NavTab(
-                    str(settings.get("text") or tool.name),
-                    url_for("sandbox_ui.tool_tab", course_id=course.id, tool_id=tool.id),
-                    f"tool-{tool.id}",
-                )
-            )
-    return tabs
-
-
-def _deep_link_tools(store: Store, course: Course, placement: str) -> list[ExternalTool]:
-    found = []
-    for tool in tools_in_course(store, course.id):
-        settings = placement_settings(tool, placement)
-        if settings and settings.get("message_type") == "LtiDeepLinkingRequest":
-            found.append(tool)
-    return found
+from ctom_lti.sandbox.ui.course_nav import nav_tabs
+from ctom_lti.sandbox.ui.tool_launches import deep_link_tools, launch_page
 
 
 @bp.get("/courses")
@@ -107,8 +59,8 @@ def course(course_id: int) -> Response:
         tabs=nav_tabs(store, course, role),
         current_tab="modules",
         modules=modules,
-        link_tools=_deep_link_tools(store, course, "link_selection") if role.can_manage else [],
-        assignment_tools=_deep_link_tools(store, course, "assignment_selection")
+        link_tools=deep_link_tools(store, course, "link_selection") if role.can_manage else [],
+        assignment_tools=deep_link_tools(store, course, "assignment_selection")
         if role.can_manage
         else [],
     )
@@ -155,7 +107,7 @@ def assignment(course_id: int, assignment_id: int) -> Response:
     ):
         raise UiError("Assignment not found", "It does not exist or is not published.", 404)
     if tool_for_assignment(store, found) is not None:
-        return _launch(store, user, course, role, placements.assignment(store, course, found))
+        return launch_page(store, user, course, role, placements.assignment(store, course, found))
     submission = store.submission_for(found.id, user.id) if role.is_student else None
     return page(
         "sandbox_ui/assignment.html",
@@ -214,44 +166,7 @@ def module_item(course_id: int, item_id: int) -> Response:
         return redirect(url_for("sandbox_ui.wiki_page", course_id=course.id, slug=slug))
     if item.type == "ExternalUrl" and (item.external_url or "").startswith(("http://", "https://")):
         return redirect(item.external_url or "")
-    return _launch(store, user, course, role, placements.module_item(store, course, item))
-
-
-@bp.get("/courses/<int:course_id>/external_tools/<int:tool_id>")
-def tool_tab(course_id: int, tool_id: int) -> Response:
-    """A course navigation tab: Canvas's ``/courses/:id/external_tools/:tool_id``."""
-    store = current_sandbox().store
-    user = require_user(store)
-    course, role = require_course(store, course_id, user)
-    spec = placements.course_navigation(store, course, tool_id)
-    settings = placement_settings(spec.tool, "course_navigation") or {}
-    if not navigation_visible(settings, role.viewer()):
-        raise UiError("Not available", f"{spec.tool.name} is not shown to you here.", 403)
-    return _launch(store, user, course, role, spec, current_tab=f"tool-{tool_id}")
-
-
-@bp.get("/courses/<int:course_id>/external_tools/<int:tool_id>/deep_link")
-def deep_link(course_id: int, tool_id: int) -> Response:
-    """Open a tool's content picker (link_selection or assignment_selection, §4.3)."""
-    store = current_sandbox().store
-    user = require_user(store)
-    course, role = require_course(store, course_id, user)
-    if not role.can_manage:
-        raise UiError("Not allowed", "Only teachers and designers add content from tools.", 403)
-    placement = request.args.get("placement", "link_selection")
-    module_id = request.args.get("module_id", type=int)
-    assignment_id = request.args.get("assignment_id", type=int)
-    base = request.host_url.rstrip("/")
-    spec = placements.deep_linking(
-        store, base, course, tool_id, placement, module_id=module_id, assignment_id=assignment_id
-    )
-    return _launch(store, user, course, role, spec)
-
-
-@bp.get("/courses/<int:course_id>/external_content/success/external_tool_redirect")
-def return_url(course_id: int) -> Response:
-    """The launch's ``return_url``: back to the course."""
-    return redirect(url_for("sandbox_ui.course", course_id=course_id))
+    return launch_page(store, user, course, role, placements.module_item(store, course, item))
 
 
 @bp.get("/courses/<int:course_id>/grades")
@@ -282,27 +197,4 @@ def grades(course_id: int) -> Response:
         tabs=nav_tabs(store, course, role),
         current_tab="grades",
         rows=rows,
-    )
-
-
-def _launch(
-    store: Store,
-    user: User,
-    course: Course,
-    role: CourseRole,
-    spec: LaunchSpec,
-    *,
-    current_tab: str = "modules",
-) -> Response:
-    login = prepare_launch(store, spec, user, request.host_url.rstrip("/"))
-    settings = placement_settings(spec.tool, spec.placement or "") or {}
-    return page(
-        "sandbox_ui/launch.html",
-        course=course,
-        role=role,
-        tabs=nav_tabs(store, course, role),
-        current_tab=current_tab,
-        login=login,
-        title=settings.get("text") or spec.tool.name,
-        height=spec.selection_height or 720,
     )

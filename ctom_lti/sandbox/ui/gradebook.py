@@ -18,7 +18,7 @@ from ctom_lti.sandbox.core import current_sandbox
 from ctom_lti.sandbox.store import Assignment, Store, Submission, User
 from ctom_lti.sandbox.ui.access import UiError, check_csrf, require_course, require_user
 from ctom_lti.sandbox.ui.blueprint import bp, page
-from ctom_lti.sandbox.ui.courses import nav_tabs
+from ctom_lti.sandbox.ui.course_nav import nav_tabs
 
 #: what a pass/fail cell's menu sends, and how it reads (Canvas's labels)
 PASS_FAIL_CHOICES = (

@@ -8,7 +8,7 @@ from concurrent.futures import ThreadPoolExecutor
 
 from canvasapi.course import Course
 
-from ctom_lti.sandbox import content
+from ctom_lti.sandbox import content, wiki_pages
 from ctom_lti.sandbox.server import SandboxServer
 
 #: parameters shaped wrongly: a scalar where a hash goes, hashes and arrays where scalars go
@@ -37,7 +37,7 @@ def test_no_endpoint_answers_bad_input_with_a_server_error(
     module = content.create_module(s, course.id, "M")
     a = content.create_assignment(s, course.id, "A", published=True)
     item = content.add_module_item(s, module, "Assignment", "A", content_id=a.id)
-    page = content.create_page(s, course.id, "P")
+    page = wiki_pages.create_page(s, course.id, "P")
     ids = {
         "course_id": [str(course.id), "sis_course_id:missing", "x"],
         "account_id": ["self", "x"],

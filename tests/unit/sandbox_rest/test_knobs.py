@@ -4,16 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from ctom_lti.sandbox.knobs import (
-    BucketState,
-    Fault,
-    Knobs,
-    KnobSettings,
-    ThrottleSettings,
-    choose_fault,
-    reserve,
-    settle,
-)
+from ctom_lti.sandbox.knobs import Fault, Knobs, KnobSettings, choose_fault
+from ctom_lti.sandbox.throttle import BucketState, ThrottleSettings, reserve, settle
 
 
 def test_choose_fault_partitions_the_draw() -> None:

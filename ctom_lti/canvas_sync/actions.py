@@ -3,7 +3,8 @@
 Actions refer to objects by *desired key*; ids of objects created earlier in the same run are
 looked up by the runner when the action runs. ``deps`` lists the ids of actions that must have
 succeeded first (the module an item goes in, the item before it, the group of an assignment…);
-independent actions run concurrently.
+independent actions run concurrently. Actions on modules and their items are in
+``module_actions``.
 """
 
 from __future__ import annotations
@@ -17,8 +18,6 @@ from ctom_lti.canvas_sync.desired import (
     CourseSettings,
     DesiredAssignment,
     DesiredGroup,
-    DesiredItem,
-    DesiredModule,
     DesiredObserver,
     DesiredPage,
 )
@@ -104,7 +103,9 @@ class Action:
 
 
 @dataclass(frozen=True)
-class _Updates(Action):
+class FieldUpdates(Action):
+    """An update; ``changes`` are the fields that differ."""
+
     changes: tuple[Change, ...] = field(default=(), kw_only=True)
 
     @property
@@ -125,7 +126,7 @@ class CreateCourse(Action):
 
 
 @dataclass(frozen=True)
-class UpdateCourse(_Updates):
+class UpdateCourse(FieldUpdates):
     course_id: int = field(kw_only=True)
     settings: CourseSettings = field(kw_only=True)
     publish: bool = field(default=False, kw_only=True)
@@ -153,7 +154,7 @@ class CreateGroup(Action):
 
 
 @dataclass(frozen=True)
-class UpdateGroup(_Updates):
+class UpdateGroup(FieldUpdates):
     group_id: int = field(kw_only=True)
     group: DesiredGroup = field(kw_only=True)
 
@@ -165,12 +166,13 @@ class CreatePage(Action):
 
 
 @dataclass(frozen=True)
-class UpdatePage(_Updates):
+class UpdatePage(FieldUpdates):
     ref: Ref = field(kw_only=True)
     page: DesiredPage = field(kw_only=True)
 
 
-def _where(position: int | None) -> str:
+def position_phrase(position: int | None) -> str:
+    """Where a created object goes, as the plan table says it."""
     if position is None:
         return "at the end"
     return "at the top" if position == 1 else f"at position {position}"
@@ -184,83 +186,13 @@ class CreateAssignment(Action):
     op: Op = field(init=False, default=Op.CREATE)
 
     def detail(self) -> str:
-        return _where(self.position)
+        return position_phrase(self.position)
 
 
 @dataclass(frozen=True)
-class UpdateAssignment(_Updates):
+class UpdateAssignment(FieldUpdates):
     assignment_id: int = field(kw_only=True)
     assignment: DesiredAssignment = field(kw_only=True)
-
-
-@dataclass(frozen=True)
-class CreateModule(Action):
-    module: DesiredModule = field(kw_only=True)
-    #: 1-based position among the course's modules when this runs; None = at the end
-    position: int | None = field(kw_only=True)
-    op: Op = field(init=False, default=Op.CREATE)
-
-    def detail(self) -> str:
-        return _where(self.position)
-
-
-@dataclass(frozen=True)
-class UpdateModule(_Updates):
-    module_id: int = field(kw_only=True)
-    module: DesiredModule = field(kw_only=True)
-
-
-@dataclass(frozen=True)
-class MoveModule(Action):
-    module_id: int = field(kw_only=True)
-    position: int = field(kw_only=True)
-    op: Op = field(init=False, default=Op.MOVE)
-
-    def detail(self) -> str:
-        return f"to position {self.position}"
-
-
-@dataclass(frozen=True)
-class PublishModule(Action):
-    """Publish a module; without ``skip_content_tags`` Canvas publishes its items too."""
-
-    module_key: str = field(kw_only=True)
-    skip_content_tags: bool = field(default=False, kw_only=True)
-    op: Op = field(init=False, default=Op.PUBLISH)
-
-    @property
-    def id(self) -> str:
-        return f"publish:{self.module_key}"
-
-
-@dataclass(frozen=True)
-class CreateItem(Action):
-    module_key: str = field(kw_only=True)
-    item: DesiredItem = field(kw_only=True)
-    #: 1-based position in the module when this runs (see planner.order_steps); None = at the end
-    position: int | None = field(kw_only=True)
-    op: Op = field(init=False, default=Op.CREATE)
-
-    def detail(self) -> str:
-        return f"{self.item.type} {_where(self.position)}"
-
-
-@dataclass(frozen=True)
-class UpdateItem(_Updates):
-    module_key: str = field(kw_only=True)
-    item_id: int = field(kw_only=True)
-    item: DesiredItem = field(kw_only=True)
-
-
-@dataclass(frozen=True)
-class MoveItem(Action):
-    module_key: str = field(kw_only=True)
-    item_id: int = field(kw_only=True)
-    position: int = field(kw_only=True)
-    op: Op = field(init=False, default=Op.MOVE)
-
-    def detail(self) -> str:
-        return f"to position {self.position}"
 
 
 @dataclass(frozen=True)

@@ -17,26 +17,28 @@ from ctom_lti.canvas_sync.actions import (
     CreateAssignment,
     CreateCourse,
     CreateGroup,
-    CreateItem,
-    CreateModule,
     CreateObserver,
     CreatePage,
     Delete,
     InstallTool,
     Kind,
-    MoveItem,
-    MoveModule,
-    PublishModule,
     Ref,
     UpdateAssignment,
     UpdateCourse,
     UpdateGroup,
-    UpdateItem,
-    UpdateModule,
     UpdatePage,
 )
 from ctom_lti.canvas_sync.desired import DesiredTool
 from ctom_lti.canvas_sync.fields import assignment_fields, course_fields, item_fields
+from ctom_lti.canvas_sync.module_actions import (
+    CreateItem,
+    CreateModule,
+    MoveItem,
+    MoveModule,
+    PublishModule,
+    UpdateItem,
+    UpdateModule,
+)
 from ctom_lti.canvas_sync.planner.identity import (
     COURSE_KEY,
     MARKER,

@@ -11,83 +11,39 @@ from __future__ import annotations
 import json
 import os
 import sys
-from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, NoReturn
+from typing import Any
 
 import click
 from flask import Flask, current_app
 from flask.cli import with_appcontext
 
 from ctom_lti.canvas import make_canvas_gateway
-from ctom_lti.canvas.errors import CanvasError, CanvasNotFound, CanvasUnavailable
+from ctom_lti.canvas.errors import CanvasError
 from ctom_lti.canvas.gateway import CanvasGateway
+from ctom_lti.canvas_sync.canvas_problems import canvas_problem
 from ctom_lti.canvas_sync.report import SyncReport
-from ctom_lti.canvas_sync.spec import CourseSpec
+from ctom_lti.canvas_sync.sync_inputs import SyncInputs, SyncOptions, fail_input, load_inputs
 from ctom_lti.cohorts import CohortConfig
 from ctom_lti.cohorts.cli import PLATFORM_OPTION_HELP, canvas_url_for, fail
-from ctom_lti.cohorts.tomlsource import InputFileError
 from ctom_lti.errors import CtomError
 
-EXIT_FAILED, EXIT_INPUT = 1, 2
-
-
-@dataclass(frozen=True)
-class SyncOptions:
-    cohort_file: Path
-    dry_run: bool
-    prune: bool
-    as_json: bool
-    canvas_url: str | None
-    token_stdin: bool
-    pairings_only: bool
-    concurrency: int
-    platform: str | None = None
-
-
-@dataclass(frozen=True)
-class _Inputs:
-    cohort: CohortConfig
-    spec: CourseSpec
-    tool_base_url: str
-
-
-def _fail_input(message: str) -> NoReturn:
-    click.echo(message, err=True)
-    raise click.exceptions.Exit(EXIT_INPUT)
-
-
-def _load_inputs(app: Flask, cohort_file: Path) -> _Inputs:
-    """Cohort file and spec, fully checked before any Canvas call."""
-    from ctom_lti.canvas_sync import load_cohort, load_spec
-    from ctom_lti.canvas_sync.desired import desired_course
-    from ctom_lti.curriculum.loader import load_curriculum
-
-    curriculum = load_curriculum()
-    try:
-        cohort = load_cohort(cohort_file, curriculum)
-        spec = load_spec(cohort.spec_path)
-        tool_base_url = cohort.tool_base_url or str(app.config["BASE_URL"])
-        # Expand once now so a spec problem stops us before the first Canvas call.
-        desired_course(curriculum, spec, cohort, tool_base_url=tool_base_url)
-    except InputFileError as exc:
-        _fail_input(f"{exc.message}\n{exc.hint}")
-    return _Inputs(cohort, spec, tool_base_url)
+EXIT_FAILED = 1
 
 
 def _read_token(token_stdin: bool) -> str | None:
     if token_stdin:
         token = sys.stdin.readline().strip()
         if not token:
-            _fail_input("Error: --token-stdin was given but standard input had no token.")
+            fail_input("Error: --token-stdin was given but standard input had no token.")
         return token
     return os.environ.get("CTOM_CANVAS_TOKEN", "").strip() or None
 
 
-def _canvas_url(app: Flask, options: SyncOptions, inputs: _Inputs) -> str:
+def _canvas_url(app: Flask, options: SyncOptions, inputs: SyncInputs) -> str:
     url = canvas_url_for(app, inputs.cohort, options.canvas_url)
     if not url:
-        _fail_input(
+        fail_input(
             "Error: no Canvas address. Pass --canvas-url https://school.instructure.com or set "
             "CTOM_CANVAS_URL."
         )
@@ -115,7 +71,7 @@ def _gateway(app: Flask, url: str, options: SyncOptions, owner: int | None) -> C
                 )
         except CtomError:
             pass  # no token stored either: say how to give one
-    _fail_input(
+    fail_input(
         "Error: no Canvas API token. Pipe it in with --token-stdin, set CTOM_CANVAS_TOKEN, or "
         "store one with the registration (`ctom-lti platform add ... --canvas-url URL`)."
     )
@@ -166,55 +122,6 @@ def _tool_pairings(
     return source(session, cohort_id, gateway)
 
 
-def _canvas_problem(
-    exc: CanvasError, options: SyncOptions, cohort: CohortConfig, canvas_url: str | None
-) -> str:
-    """One line (two with the hint) saying what Canvas refused; never a traceback."""
-    account = cohort.account_id
-    if isinstance(exc, CanvasUnavailable) and exc.canvas_status is None:
-        # Nothing answered: speak of what the admin asked for (this Canvas, this course), not of
-        # the API path the first request happened to use.
-        return (
-            f"Error: Could not reach Canvas at {canvas_url} ({_no_answer_reason(exc)}) to sync "
-            f"course {cohort.sis_course_id} from {options.cohort_file.name}.\n"
-            "What to do: Check the Canvas address (--canvas-url or CTOM_CANVAS_URL) and that "
-            "this machine can reach it, then run again."
-        )
-    if (
-        isinstance(exc, CanvasNotFound)
-        and exc.endpoint
-        and exc.endpoint.startswith("GET accounts/")
-    ):
-        return (
-            f"Error: Canvas has no account {account}. Check account_id under [cohort] in "
-            f"{options.cohort_file.name} (the number in the account's Canvas address)."
-        )
-    return f"Error: {exc.message}\nWhat to do: {exc.hint}"
-
-
-def _no_answer_reason(exc: BaseException) -> str:
-    """Why no answer came, in a few words, from the network error behind ``exc``."""
-    seen: BaseException | None = exc
-    text = ""
-    while seen is not None:
-        if isinstance(seen, ConnectionRefusedError):
-            return "connection refused"
-        text += f" {seen}"
-        seen = seen.__cause__ or seen.__context__
-    lowered = text.lower()
-    for marker, reason in (
-        ("refused", "connection refused"),
-        ("name or service not known", "no such host"),
-        ("nodename nor servname", "no such host"),
-        ("failed to resolve", "no such host"),
-        ("timed out", "no answer in time"),
-        ("timeout", "no answer in time"),
-    ):
-        if marker in lowered:
-            return reason
-    return "no answer"
-
-
 class _Progress:
     """A progress bar on a terminal; nothing otherwise (or with --json)."""
 
@@ -240,7 +147,7 @@ class _Progress:
 def _run(
     app: Flask,
     options: SyncOptions,
-    inputs: _Inputs,
+    inputs: SyncInputs,
     gateway: CanvasGateway,
     owner: int | None,
 ) -> SyncReport:
@@ -279,7 +186,9 @@ def _run(
                 **common,
             )
     except CanvasError as exc:
-        problem = _canvas_problem(exc, options, inputs.cohort, _canvas_url(app, options, inputs))
+        problem = canvas_problem(
+            exc, options.cohort_file, inputs.cohort, _canvas_url(app, options, inputs)
+        )
         click.echo(problem, err=True)
         raise click.exceptions.Exit(EXIT_FAILED) from None
     finally:
@@ -331,7 +240,7 @@ def register(group: click.Group) -> None:
 
         opts = SyncOptions(cohort_file=cohort_file, **options)
         app = current_app._get_current_object()  # type: ignore[attr-defined]
-        inputs = _load_inputs(app, cohort_file)
+        inputs = load_inputs(app, cohort_file)
         url = _canvas_url(app, opts, inputs)
         owner = _owner(app, url, opts)
         gateway = _gateway(app, url, opts, owner)

@@ -13,13 +13,8 @@ from datetime import datetime
 from typing import Any
 
 from ctom_lti.canvas.retry import CallCounts
-from ctom_lti.canvas_sync.actions import (
-    Action,
-    Blocked,
-    CreateAssignment,
-    CreateItem,
-    CreateModule,
-)
+from ctom_lti.canvas_sync.actions import Action, Blocked, CreateAssignment
+from ctom_lti.canvas_sync.module_actions import CreateItem, CreateModule
 from ctom_lti.canvas_sync.outcome import STATUS_OF_OP, Outcome, Status
 from ctom_lti.canvas_sync.planner import Plan
 

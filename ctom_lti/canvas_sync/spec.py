@@ -13,79 +13,22 @@ from importlib import resources
 from pathlib import Path
 from typing import Any
 
-from ctom_lti.canvas_sync.template import TemplateError, placeholders
-from ctom_lti.cohorts.tomlsource import InputFileError, PathPart, Problem, TomlSource
+from ctom_lti.canvas_sync.spec_fields import (
+    DEFAULT_VIEWS,
+    GRADING_TYPES,
+    ITEM_EACH_IN_MODULE,
+    ITEM_TYPES,
+    SCOPE_FIELDS,
+    SUBMISSION_TYPES,
+    TOOL_TARGETS,
+    SpecCheck,
+    allowed_fields,
+)
+from ctom_lti.cohorts.tomlsource import InputFileError, PathPart, TomlSource
 from ctom_lti.links import PROGRAMME_PAGES
 
 SPEC_VERSION = 1
-ITEM_TYPES = ("subheader", "page", "assignment", "tool_link")
-#: Pages a tool link may open: the programme pages of the tool's page vocabulary.
-TOOL_TARGETS = tuple(page.name for page in PROGRAMME_PAGES)
-GRADING_TYPES = ("pass_fail", "points", "percent", "letter_grade", "gpa_scale", "not_graded")
-SUBMISSION_TYPES = (
-    "none",
-    "on_paper",
-    "online_upload",
-    "online_text_entry",
-    "online_url",
-    "media_recording",
-    "student_annotation",
-    "external_tool",
-)
-DEFAULT_VIEWS = ("feed", "wiki", "modules", "syllabus", "assignments")
 
-#: Placeholders every template may use.
-GLOBAL_FIELDS = frozenset(
-    {
-        "cohort.name",
-        "cohort.number",
-        "cohort.course_code",
-        "programme.name",
-        "term.start",
-        "term.end",
-        "duties.candidate_html",
-        "duties.mentor_html",
-        "qualifications.mentor_html",
-        "sessions.schedule_html",
-    }
-)
-#: Placeholders available inside ``each = <scope>`` repetition.
-SCOPE_FIELDS: dict[str, frozenset[str]] = {
-    "strand": frozenset({"strand.key", "strand.name", "strand.number", "strand.principles_html"}),
-    "principle": frozenset(
-        {
-            "principle.key",
-            "principle.name",
-            "principle.number",
-            "principle.strand_name",
-            "principle.topics_html",
-            "principle.due",
-        }
-    ),
-    "session": frozenset(
-        {
-            "session.key",
-            "session.number",
-            "session.title",
-            "session.date",
-            "session.location",
-            "session.region",
-            "session.region_name",
-            "session.start",
-            "session.format_text",
-        }
-    ),
-}
-#: The only placeholders allowed in keys: values that never change for a curriculum entry.
-KEY_FIELDS = frozenset({"strand.key", "principle.key", "session.key", "session.number"})
-#: Which item repetitions may sit inside which module repetition.
-ITEM_EACH_IN_MODULE: dict[str | None, tuple[str | None, ...]] = {
-    None: (None, "strand", "principle", "session"),
-    "strand": (None, "principle"),
-    "principle": (None,),
-    "session": (None,),
-}
-_KEY_TEMPLATE = re.compile(r"^(?:[a-z0-9-]|\{[a-z_]+\.[a-z_]+\})+$")
 _DUE = re.compile(r"^(session\.start|principle\.session|term\.start|term\.end|session:(\d+))$")
 
 
@@ -157,84 +100,9 @@ def load_spec(path: str | Path | None = None) -> CourseSpec:
     return parse_spec(TomlSource.from_path(path))
 
 
-class _Check:
-    def __init__(self, source: TomlSource) -> None:
-        self.source = source
-        self.problems: list[Problem] = []
-
-    def add(self, path: tuple[PathPart, ...], message: str) -> None:
-        self.problems.append(self.source.problem(path, message))
-
-    def text(
-        self,
-        table: dict[str, Any],
-        key: str,
-        path: tuple[PathPart, ...],
-        allowed: frozenset[str],
-        *,
-        required: bool = True,
-        is_key: bool = False,
-    ) -> str:
-        value = table.get(key)
-        if value is None:
-            if required:
-                self.add(path, f"{key!r} is required here")
-            return ""
-        if not isinstance(value, str):
-            self.add((*path, key), f"{key} must be text in quotes")
-            return ""
-        try:
-            names = placeholders(value)
-        except TemplateError as exc:
-            self.add((*path, key), f"{key}: {exc}")
-            return value
-        for name in names:
-            if is_key and name not in KEY_FIELDS:
-                self.add(
-                    (*path, key),
-                    f"key {value!r} uses {{{name}}}; keys may only use "
-                    + ", ".join(f"{{{n}}}" for n in sorted(KEY_FIELDS & allowed) or KEY_FIELDS),
-                )
-            elif name not in allowed:
-                self.add((*path, key), f"{{{name}}} cannot be used here ({_scope_hint(allowed)})")
-        if is_key and not _KEY_TEMPLATE.match(value):
-            self.add((*path, key), f"key {value!r} may contain only a-z, 0-9, '-' and placeholders")
-        return value
-
-    def choice(
-        self,
-        table: dict[str, Any],
-        key: str,
-        path: tuple[PathPart, ...],
-        choices: tuple[Any, ...],
-        default: Any,
-    ) -> Any:
-        value = table.get(key, default)
-        if value not in choices:
-            shown = ", ".join(repr(c) for c in choices if c is not None)
-            self.add((*path, key), f"{key} must be one of {shown}, not {value!r}")
-            return default
-        return value
-
-
-def _scope_hint(allowed: frozenset[str]) -> str:
-    scopes = sorted({n.split(".")[0] for n in allowed} & set(SCOPE_FIELDS))
-    if not scopes:
-        return "no each = … repetition applies"
-    return "repeated over " + " and ".join(scopes)
-
-
-def _allowed(*scopes: str | None) -> frozenset[str]:
-    fields = set(GLOBAL_FIELDS)
-    for scope in scopes:
-        if scope:
-            fields |= SCOPE_FIELDS[scope]
-    return frozenset(fields)
-
-
 def parse_spec(source: TomlSource) -> CourseSpec:
     """Validate a parsed spec file (see :func:`load_spec`)."""
-    check = _Check(source)
+    check = SpecCheck(source)
     data = source.data
     if data.get("version") != SPEC_VERSION:
         check.add(("version",), f"version = {SPEC_VERSION} is required at the top of the spec")
@@ -245,7 +113,7 @@ def parse_spec(source: TomlSource) -> CourseSpec:
     if not isinstance(course, dict):
         check.add(("course",), "[course] must be a table")
         course = {}
-    name = check.text(course, "name", ("course",), _allowed()) or "{cohort.name}"
+    name = check.text(course, "name", ("course",), allowed_fields()) or "{cohort.name}"
     default_view = check.choice(course, "default_view", ("course",), DEFAULT_VIEWS, "modules")
 
     groups = _groups(check, data.get("assignment_groups", []))
@@ -256,7 +124,7 @@ def parse_spec(source: TomlSource) -> CourseSpec:
     return CourseSpec(name, default_view, tuple(groups), tuple(modules), source.filename)
 
 
-def _groups(check: _Check, raw: Any) -> list[GroupSpec]:
+def _groups(check: SpecCheck, raw: Any) -> list[GroupSpec]:
     if not isinstance(raw, list):
         check.add(("assignment_groups",), "assignment groups must be [[assignment_groups]] tables")
         return []
@@ -264,14 +132,14 @@ def _groups(check: _Check, raw: Any) -> list[GroupSpec]:
     for i, entry in enumerate(raw):
         here: tuple[PathPart, ...] = ("assignment_groups", i)
         each = check.choice(entry, "each", here, (None, "strand"), None)
-        allowed = _allowed(each)
+        allowed = allowed_fields(each)
         key = check.text(entry, "key", here, allowed, is_key=True)
         name = check.text(entry, "name", here, allowed)
         groups.append(GroupSpec(key, name, each, check.source.line_of(*here)))
     return groups
 
 
-def _modules(check: _Check, raw: Any, group_keys: set[str]) -> list[ModuleSpec]:
+def _modules(check: SpecCheck, raw: Any, group_keys: set[str]) -> list[ModuleSpec]:
     if not isinstance(raw, list) or not raw:
         check.add(("modules",), "at least one [[modules]] table is required")
         return []
@@ -279,7 +147,7 @@ def _modules(check: _Check, raw: Any, group_keys: set[str]) -> list[ModuleSpec]:
     for i, entry in enumerate(raw):
         here: tuple[PathPart, ...] = ("modules", i)
         each = check.choice(entry, "each", here, (None, *SCOPE_FIELDS), None)
-        allowed = _allowed(each)
+        allowed = allowed_fields(each)
         key = check.text(entry, "key", here, allowed, is_key=True)
         name = check.text(entry, "name", here, allowed)
         published = entry.get("published", True)
@@ -294,7 +162,7 @@ def _modules(check: _Check, raw: Any, group_keys: set[str]) -> list[ModuleSpec]:
 
 
 def _item(
-    check: _Check,
+    check: SpecCheck,
     entry: dict[str, Any],
     here: tuple[PathPart, ...],
     module_each: str | None,
@@ -302,7 +170,7 @@ def _item(
 ) -> ItemSpec:
     kind = check.choice(entry, "type", here, ITEM_TYPES, "subheader")
     each = check.choice(entry, "each", here, ITEM_EACH_IN_MODULE[module_each], None)
-    allowed = _allowed(module_each, each)
+    allowed = allowed_fields(module_each, each)
     key = check.text(entry, "key", here, allowed, is_key=True)
     title = check.text(entry, "title", here, allowed)
     indent = entry.get("indent", 0)
@@ -349,7 +217,7 @@ def _item(
 
 
 def _assignment_fields(
-    check: _Check,
+    check: SpecCheck,
     *,
     entry: dict[str, Any],
     here: tuple[PathPart, ...],

@@ -5,22 +5,17 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from ctom_lti.canvas.dto import CanvasModule, CanvasModuleItem
-from ctom_lti.canvas_sync.actions import (
-    Action,
-    Blocked,
-    Change,
+from ctom_lti.canvas_sync.actions import Action, Blocked, Change, Kind, Op, Ref
+from ctom_lti.canvas_sync.desired import EXTERNAL_TOOL, DesiredItem, DesiredModule
+from ctom_lti.canvas_sync.module_actions import (
     CreateItem,
     CreateModule,
-    Kind,
     MoveItem,
     MoveModule,
-    Op,
     PublishModule,
-    Ref,
     UpdateItem,
     UpdateModule,
 )
-from ctom_lti.canvas_sync.desired import EXTERNAL_TOOL, DesiredItem, DesiredModule
 from ctom_lti.canvas_sync.planner.diffs import OWN_STATE_ITEMS, item_changes
 from ctom_lti.canvas_sync.planner.identity import TOOL_KEY, find_item, find_module
 from ctom_lti.canvas_sync.planner.ordering import OrderStep, order_steps

@@ -14,19 +14,16 @@ from ctom_lti.canvas_sync.actions import (
     Adopt,
     Blocked,
     CreateAssignment,
-    CreateItem,
     CreateObserver,
     Delete,
     InstallTool,
     Kind,
-    MoveItem,
     Op,
-    PublishModule,
     UpdateAssignment,
-    UpdateItem,
     UpdatePage,
 )
 from ctom_lti.canvas_sync.desired import DesiredTool, observers_for
+from ctom_lti.canvas_sync.module_actions import CreateItem, MoveItem, PublishModule, UpdateItem
 from ctom_lti.canvas_sync.planner import MappingEntry, Plan, plan_sync
 from ctom_lti.canvas_sync.planner.diffs import rich_text_matches
 from ctom_lti.canvas_sync.planner.identity import digest, tool_matches

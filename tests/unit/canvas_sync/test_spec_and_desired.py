@@ -16,7 +16,8 @@ from ctom_lti.canvas_sync.desired import (
     desired_course,
     tool_launch_url,
 )
-from ctom_lti.canvas_sync.spec import GLOBAL_FIELDS, SCOPE_FIELDS, load_spec, parse_spec
+from ctom_lti.canvas_sync.spec import load_spec, parse_spec
+from ctom_lti.canvas_sync.spec_fields import GLOBAL_FIELDS, SCOPE_FIELDS
 from ctom_lti.cohorts import CohortConfig, Pairing, parse_cohort
 from ctom_lti.cohorts.tomlsource import InputFileError, TomlSource
 from ctom_lti.curriculum.loader import load_curriculum

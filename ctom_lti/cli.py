@@ -21,7 +21,7 @@ _COMMAND_MODULES = (
     "ctom_lti.sandbox.cli",
     "ctom_lti.cohorts.cli",
     "ctom_lti.canvas_sync.cli",
-    "ctom_lti.demo",
+    "ctom_lti.demo_command",
 )
 
 

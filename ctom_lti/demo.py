@@ -1,4 +1,4 @@
-"""``ctom-lti demo``: the tool plus the local Canvas sandbox, seeded and ready to click through.
+"""The demo (``ctom-lti demo``): the tool plus the local Canvas sandbox, seeded and ready to use.
 
 What it does, in the order an administrator would: start the sandbox Canvas (seeded people and an
 empty cohort course), start the tool, create the tool's developer key in the sandbox from the
@@ -10,7 +10,6 @@ so the tool gets a fresh demo database on every start; its signing keys are kept
 from __future__ import annotations
 
 import socket
-import threading
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
@@ -19,6 +18,7 @@ from typing import TYPE_CHECKING
 import click
 from flask import Flask
 
+from ctom_lti.demo_course import build_demo_course
 from ctom_lti.errors import CtomError
 
 if TYPE_CHECKING:
@@ -61,42 +61,6 @@ class DemoStack:
             self.grade_worker.stop()
         self.tool.stop()
         self.sandbox.stop()
-
-
-def demo_cohort_toml(stack_sandbox: SandboxServer, tool_base_url: str) -> str:
-    """A cohort file for the seeded demo course, pairings taken from the seeded observers.
-
-    It names the demo tool's address, so syncing it again (``ctom-lti sync``) links to the tool
-    the demo installed whatever ``CTOM_BASE_URL`` says.
-    """
-    from ctom_lti.sandbox.seed import COURSE_SIS_ID
-
-    seed = stack_sandbox.demo
-    assert seed is not None and seed.course is not None
-    store = stack_sandbox.store
-    example = Path(__file__).parent / "canvas_sync" / "cohort.example.toml"
-    text = example.read_text("utf-8")
-    # Keep the example's sessions and principle schedule; point it at the seeded course and
-    # replace its example pairings with the seeded mentors and their candidates.
-    head, _, _ = text.partition("[[pairings]]")
-    head = head.replace('sis_course_id = "CTOM-2026-C12"', f'sis_course_id = "{COURSE_SIS_ID}"')
-    head = head.replace('course_code = "CTOM-12"', f'course_code = "{seed.course.course_code}"')
-    # The demo must stay open whatever today's date is, so no enrollment window.
-    head = head.replace(
-        "restrict_enrollments_to_course_dates = true",
-        "restrict_enrollments_to_course_dates = false",
-    )
-    head = head.replace('name = "CTO Mentor Program - Cohort 12"', f'name = "{seed.course.name}"')
-    head = head.replace('# base_url = "https://ctom.example.edu"', f'base_url = "{tool_base_url}"')
-    pairings = []
-    for mentor in seed.mentors:
-        candidates = [store.users[cid].sis_user_id for cid in seed.mentees[mentor.id]]
-        listed = ", ".join(f'"{sis}"' for sis in candidates)
-        pairings.append(
-            f'[[pairings]]\nmentor_sis_id = "{mentor.sis_user_id}"\n'
-            f"candidate_sis_ids = [{listed}]\n"
-        )
-    return head + "\n".join(pairings)
 
 
 class PortInUse(CtomError):
@@ -199,24 +163,6 @@ def connect_tool_and_sandbox(
     return SandboxInstall(key.client_id, deployment_id, tool)
 
 
-def _build_course(app: Flask, sandbox: SandboxServer, tool_base_url: str, say: Say) -> SyncReport:
-    """Fill the seeded course with the real course sync, from a cohort file an admin could edit."""
-    from ctom_lti.canvas import make_canvas_gateway
-    from ctom_lti.canvas_sync import load_cohort, sync_course
-    from ctom_lti.curriculum import load_curriculum
-    from ctom_lti.db import session_scope
-
-    cohort_file = Path(app.instance_path) / "demo-cohort.toml"
-    cohort_file.write_text(demo_cohort_toml(sandbox, tool_base_url), "utf-8")
-    cohort = load_cohort(cohort_file, load_curriculum())
-    gateway = make_canvas_gateway(sandbox.base_url, DEMO_ADMIN_TOKEN)
-    say(f"Building the course with the course sync ({cohort_file})...")
-    with session_scope(app) as session:
-        report = sync_course(session, gateway, cohort, tool_base_url=tool_base_url)
-    say("Course built: " + ", ".join(f"{n} {k}" for k, n in report.counts.items()))
-    return report
-
-
 def _seed_features(app: Flask, sandbox: SandboxServer, *, populate: bool, say: Say) -> None:
     """Let each feature seed what it shows in the demo, in the registry's order."""
     from ctom_lti.features import DemoSeedContext, registry_of
@@ -274,7 +220,11 @@ def start_demo(
             f"Developer key {install.client_id} made from /lti/config.json and deployed as "
             f"{install.deployment_id}; the sandbox is registered in the tool"
         )
-        report = _build_course(app, sandbox, tool.base_url, say) if sync else None
+        report = (
+            build_demo_course(app, sandbox, tool.base_url, admin_token=DEMO_ADMIN_TOKEN, say=say)
+            if sync
+            else None
+        )
         if sync:
             _seed_features(app, sandbox, populate=pair, say=say)
         from ctom_lti.grades.worker import WorkerThread
@@ -296,52 +246,3 @@ def start_demo(
         sync_report=report,
         grade_worker=grade_worker,
     )
-
-
-def _print_people(stack: DemoStack) -> None:
-    seed = stack.sandbox.demo
-    assert seed is not None
-    rows = [("admin", seed.admin.name)]
-    rows += [("instructor", u.name) for u in seed.instructors]
-    rows += [("mentor", u.name) for u in seed.mentors]
-    rows += [("candidate", u.name) for u in seed.candidates[:3]]
-    click.echo("\nPeople you can be (all listed on the sandbox's front page):")
-    for role, name in rows:
-        click.echo(f"  {role:<11} {name}")
-    click.echo(f"  ... and {len(seed.candidates) - 3} more candidates")
-
-
-def register(group: click.Group) -> None:
-    """Add the ``demo`` command to ``group``."""
-
-    @group.command("demo")
-    @click.option("--sandbox-port", default=8900, show_default=True, help="Port of the sandbox.")
-    @click.option("--tool-port", default=5000, show_default=True, help="Port of the tool.")
-    @click.option("--no-sync", is_flag=True, help="Leave the demo course empty.")
-    @click.option(
-        "--empty",
-        is_flag=True,
-        help="Seed mentor and candidate profiles but no pairs, to try the matching by hand.",
-    )
-    def demo_command(sandbox_port: int, tool_port: int, no_sync: bool, empty: bool) -> None:
-        """Run the tool and a seeded local Canvas sandbox, ready to click through."""
-        try:
-            stack = start_demo(
-                sandbox_port=sandbox_port, tool_port=tool_port, sync=not no_sync, pair=not empty
-            )
-        except PortInUse as exc:
-            raise click.ClickException(str(exc)) from exc
-        if stack.sync_report is not None and not stack.sync_report.ok:
-            click.echo("Some course sync steps failed; the demo still runs. Re-run to retry.")
-        _print_people(stack)
-        click.echo(
-            f"\nOpen {stack.sandbox.base_url}/ , pick who you are, open the course and choose "
-            f"'CTO Mentor' in the course navigation.\nCourse: {stack.course_url}\n"
-            "Press Ctrl-C to stop."
-        )
-        try:
-            threading.Event().wait()
-        except KeyboardInterrupt:
-            click.echo("\nStopping.")
-        finally:
-            stack.stop()

@@ -16,7 +16,8 @@ from dataclasses import dataclass
 from sqlalchemy.orm import Session
 
 from ctom_lti.canvas.gateway import CanvasGateway
-from ctom_lti.canvas_sync.desired import DesiredCourse, desired_course
+from ctom_lti.canvas_sync.desired import desired_course
+from ctom_lti.canvas_sync.desired_objects import DesiredCourse
 from ctom_lti.canvas_sync.mapping import MappingStore
 from ctom_lti.canvas_sync.models import SyncRun
 from ctom_lti.canvas_sync.outcome import Outcome

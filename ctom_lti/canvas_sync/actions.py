@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any
 
-from ctom_lti.canvas_sync.desired import (
+from ctom_lti.canvas_sync.desired_objects import (
     CourseSettings,
     DesiredAssignment,
     DesiredGroup,

@@ -28,7 +28,7 @@ from ctom_lti.canvas_sync.actions import (
     UpdateGroup,
     UpdatePage,
 )
-from ctom_lti.canvas_sync.desired import DesiredTool
+from ctom_lti.canvas_sync.desired_objects import DesiredTool
 from ctom_lti.canvas_sync.fields import assignment_fields, course_fields, item_fields
 from ctom_lti.canvas_sync.module_actions import (
     CreateItem,

@@ -8,21 +8,33 @@ ids, and the planner compares these objects with a snapshot of the real course.
 
 from __future__ import annotations
 
-import html
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
-from datetime import UTC, date, datetime, time
-from zoneinfo import ZoneInfo
+from datetime import datetime, time
 
+from ctom_lti.canvas_sync.desired_objects import (
+    ASSIGNMENT,
+    EXTERNAL_TOOL,
+    PAGE,
+    SUBHEADER,
+    CourseSettings,
+    DesiredAssignment,
+    DesiredCourse,
+    DesiredGroup,
+    DesiredItem,
+    DesiredModule,
+    DesiredObserver,
+    DesiredPage,
+    DesiredTool,
+)
+from ctom_lti.canvas_sync.placeholder_values import PlaceholderValues, local_to_utc, session_start
 from ctom_lti.canvas_sync.spec import CourseSpec, ItemSpec, ModuleSpec
 from ctom_lti.canvas_sync.template import render
-from ctom_lti.cohorts import REGIONS, CohortConfig, Pairing, SessionPlan
+from ctom_lti.cohorts import CohortConfig, Pairing, SessionPlan
 from ctom_lti.cohorts.tomlsource import InputFileError, Problem
 from ctom_lti.curriculum.loader import Curriculum, Principle, Strand
 from ctom_lti.links import PageLink, launch_url
 
-#: Canvas module item types sync uses.
-SUBHEADER, PAGE, ASSIGNMENT, EXTERNAL_TOOL = "SubHeader", "Page", "Assignment", "ExternalTool"
 _ITEM_TYPES = {"subheader": SUBHEADER, "page": PAGE, "assignment": ASSIGNMENT}
 
 
@@ -34,203 +46,6 @@ def tool_launch_url(base_url: str, target: str, principle: str | None = None) ->
     with its URL as the ``target_link_uri`` claim, which the tool's landing reads.
     """
     return launch_url(base_url, PageLink(target, principle))
-
-
-@dataclass(frozen=True)
-class CourseSettings:
-    name: str
-    course_code: str
-    #: Canvas ``sis_course_id``: how the course is found again
-    sis_course_id: str
-    #: Canvas account id or ``sis_account_id:X`` to create the course in
-    account_id: int | str
-    start_at: datetime | None
-    end_at: datetime | None
-    restrict_enrollments_to_course_dates: bool
-    default_view: str
-    time_zone: str
-    publish: bool
-
-
-@dataclass(frozen=True)
-class DesiredGroup:
-    key: str
-    name: str
-    position: int
-
-
-@dataclass(frozen=True)
-class DesiredPage:
-    key: str
-    title: str
-    body: str
-    published: bool = True
-
-
-@dataclass(frozen=True)
-class DesiredAssignment:
-    key: str
-    name: str
-    group_key: str
-    description: str
-    submission_types: tuple[str, ...]
-    grading_type: str
-    points_possible: float
-    due_at: datetime | None
-    published: bool = True
-
-
-@dataclass(frozen=True)
-class DesiredItem:
-    key: str
-    #: Canvas module item type: SubHeader | Page | Assignment | ExternalTool
-    type: str
-    title: str
-    indent: int = 0
-    #: desired key of the page or assignment the item shows
-    content_key: str | None = None
-    #: launch URL of an ExternalTool item
-    external_url: str | None = None
-    new_tab: bool = False
-
-
-@dataclass(frozen=True)
-class DesiredModule:
-    key: str
-    name: str
-    items: tuple[DesiredItem, ...]
-    published: bool = True
-
-
-@dataclass(frozen=True)
-class DesiredObserver:
-    """A mentor observing a candidate in Canvas (ObserverEnrollment with associated user)."""
-
-    key: str
-    #: SIS user id of the mentor (the observer)
-    mentor_sis_id: str
-    #: SIS user id of the candidate (a student of the course)
-    candidate_sis_id: str
-
-
-@dataclass(frozen=True)
-class DesiredTool:
-    """The tool must be usable in the course: installed in it or in one of its accounts."""
-
-    base_url: str
-    #: LTI developer key id to install from when it is not installed yet (None: cannot install)
-    client_id: str | None
-
-
-@dataclass(frozen=True)
-class DesiredCourse:
-    settings: CourseSettings
-    groups: tuple[DesiredGroup, ...]
-    pages: tuple[DesiredPage, ...]
-    assignments: tuple[DesiredAssignment, ...]
-    modules: tuple[DesiredModule, ...]
-    observers: tuple[DesiredObserver, ...]
-    tool: DesiredTool
-
-    @property
-    def uses_tool(self) -> bool:
-        return any(i.type == EXTERNAL_TOOL for m in self.modules for i in m.items)
-
-
-# --- formatting helpers -----------------------------------------------------------------------
-
-
-def long_date(day: date) -> str:
-    return f"{day:%A} {day.day} {day:%B %Y}"
-
-
-def clock(at: time) -> str:
-    return f"{at.hour % 12 or 12}:{at.minute:02d} {'AM' if at.hour < 12 else 'PM'}"
-
-
-def _html_list(entries: Iterable[str]) -> str:
-    return "<ul>" + "".join(f"<li>{html.escape(e, quote=False)}</li>" for e in entries) + "</ul>"
-
-
-def _local(day: date, at: time, zone: str) -> datetime:
-    return datetime.combine(day, at, tzinfo=ZoneInfo(zone)).astimezone(UTC)
-
-
-def session_start(session: SessionPlan, zone: str) -> datetime:
-    """When a session starts, in UTC."""
-    return _local(session.date, session.start, zone)
-
-
-def _session_line(s: SessionPlan) -> str:
-    return (
-        f"Session {s.number}: {s.title}, {long_date(s.date)} at {clock(s.start)}, "
-        f"{s.location} ({REGIONS[s.region]})"
-    )
-
-
-# --- contexts ---------------------------------------------------------------------------------
-
-
-class _Contexts:
-    """Placeholder values per scope (the names are declared in ``spec.py``)."""
-
-    def __init__(self, curriculum: Curriculum, cohort: CohortConfig) -> None:
-        self.curriculum = curriculum
-        self.cohort = cohort
-        self.base = {
-            "cohort.name": cohort.name,
-            "cohort.number": str(cohort.number),
-            "cohort.course_code": cohort.course_code,
-            "programme.name": curriculum.name,
-            "term.start": long_date(cohort.term_start),
-            "term.end": long_date(cohort.term_end),
-            "duties.candidate_html": _html_list(curriculum.candidate_duties),
-            "duties.mentor_html": _html_list(curriculum.mentor_duties),
-            "qualifications.mentor_html": _html_list(curriculum.mentor_qualifications),
-            "sessions.schedule_html": _html_list(_session_line(s) for s in cohort.sessions),
-        }
-        self.principle_number = {p.key: i for i, p in enumerate(curriculum.principles, 1)}
-
-    def strand(self, strand: Strand) -> dict[str, str]:
-        number = [s.key for s in self.curriculum.strands].index(strand.key) + 1
-        return {
-            "strand.key": strand.key,
-            "strand.name": strand.name,
-            "strand.number": str(number),
-            "strand.principles_html": _html_list(p.name for p in strand.principles),
-        }
-
-    def principle(self, principle: Principle) -> dict[str, str]:
-        session_no = self.cohort.principle_sessions.get(principle.key)
-        due = (
-            long_date(self.cohort.session(session_no).date)
-            if session_no
-            else "when the instructor announces it"
-        )
-        return {
-            "principle.key": principle.key,
-            "principle.name": principle.name,
-            "principle.number": str(self.principle_number[principle.key]),
-            "principle.strand_name": self.curriculum.strand(principle.strand_key).name,
-            "principle.topics_html": _html_list(principle.topics),
-            "principle.due": due,
-        }
-
-    def session(self, session: SessionPlan) -> dict[str, str]:
-        kickoff = session.format.startswith("kickoff")
-        return {
-            "session.key": session.key,
-            "session.number": str(session.number),
-            "session.title": session.title,
-            "session.date": long_date(session.date),
-            "session.location": session.location,
-            "session.region": session.region,
-            "session.region_name": REGIONS[session.region],
-            "session.start": clock(session.start),
-            "session.format_text": "a full day on Friday"
-            if kickoff
-            else "Friday evening and Saturday",
-        }
 
 
 @dataclass(frozen=True)
@@ -255,7 +70,7 @@ class _Builder:
         self.spec = spec
         self.cohort = cohort
         self.tool_base_url = tool_base_url
-        self.ctx = _Contexts(curriculum, cohort)
+        self.ctx = PlaceholderValues(curriculum, cohort)
         self.problems: list[Problem] = []
         self.groups: list[DesiredGroup] = []
         self.pages: list[DesiredPage] = []
@@ -384,9 +199,9 @@ class _Builder:
         if rule is None:
             return None
         if rule == "term.start":
-            return _local(self.cohort.term_start, time(0, 0), zone)
+            return local_to_utc(self.cohort.term_start, time(0, 0), zone)
         if rule == "term.end":
-            return _local(self.cohort.term_end, time(23, 59), zone)
+            return local_to_utc(self.cohort.term_end, time(23, 59), zone)
         if rule == "session.start":
             session = scope.session
         elif rule == "principle.session" and scope.principle is not None:
@@ -450,8 +265,8 @@ def desired_course(
         course_code=cohort.course_code,
         sis_course_id=cohort.sis_course_id,
         account_id=cohort.account_id,
-        start_at=_local(cohort.term_start, time(0, 0), zone) if restrict else None,
-        end_at=_local(cohort.term_end, time(23, 59), zone) if restrict else None,
+        start_at=local_to_utc(cohort.term_start, time(0, 0), zone) if restrict else None,
+        end_at=local_to_utc(cohort.term_end, time(23, 59), zone) if restrict else None,
         restrict_enrollments_to_course_dates=restrict,
         default_view=spec.default_view,
         time_zone=zone,

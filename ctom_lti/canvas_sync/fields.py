@@ -6,7 +6,7 @@ from typing import Protocol
 
 from ctom_lti.canvas.dto import AssignmentFields, CourseFields, ModuleItemFields
 from ctom_lti.canvas_sync.actions import Ref
-from ctom_lti.canvas_sync.desired import (
+from ctom_lti.canvas_sync.desired_objects import (
     ASSIGNMENT,
     EXTERNAL_TOOL,
     PAGE,

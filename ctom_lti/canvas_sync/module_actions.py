@@ -9,7 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from ctom_lti.canvas_sync.actions import Action, FieldUpdates, Op, position_phrase
-from ctom_lti.canvas_sync.desired import DesiredItem, DesiredModule
+from ctom_lti.canvas_sync.desired_objects import DesiredItem, DesiredModule
 
 
 @dataclass(frozen=True)

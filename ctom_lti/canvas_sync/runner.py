@@ -25,7 +25,7 @@ from ctom_lti.canvas.errors import CanvasError, CanvasWriteUncertain
 from ctom_lti.canvas.gateway import CanvasGateway
 from ctom_lti.canvas_sync.actions import Action, Adopt, Blocked, Delete, Kind, Op
 from ctom_lti.canvas_sync.apply import Applier, Ids
-from ctom_lti.canvas_sync.desired import DesiredTool
+from ctom_lti.canvas_sync.desired_objects import DesiredTool
 from ctom_lti.canvas_sync.outcome import STATUS_OF_OP, Outcome, Status
 from ctom_lti.canvas_sync.planner import Plan
 from ctom_lti.canvas_sync.schedule import Schedule

@@ -24,7 +24,7 @@ from ctom_lti.canvas.dto import (
     CanvasPage,
 )
 from ctom_lti.canvas.gateway import CanvasGateway
-from ctom_lti.canvas_sync.desired import CourseSettings
+from ctom_lti.canvas_sync.desired_objects import CourseSettings
 
 T = TypeVar("T")
 

@@ -14,7 +14,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 
 from ctom_lti.canvas_sync.actions import Blocked, Kind
-from ctom_lti.canvas_sync.desired import DesiredCourse
+from ctom_lti.canvas_sync.desired_objects import DesiredCourse
 from ctom_lti.canvas_sync.planner.content import (
     plan_assignments,
     plan_course,

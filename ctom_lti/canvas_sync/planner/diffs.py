@@ -6,7 +6,7 @@ from datetime import datetime
 
 from ctom_lti.canvas.dto import CanvasAssignment, CanvasCourse, CanvasModuleItem, CanvasPage
 from ctom_lti.canvas_sync.actions import Change, Ref
-from ctom_lti.canvas_sync.desired import (
+from ctom_lti.canvas_sync.desired_objects import (
     EXTERNAL_TOOL,
     SUBHEADER,
     CourseSettings,

@@ -31,7 +31,7 @@ from ctom_lti.canvas.dto import (
     CanvasPage,
 )
 from ctom_lti.canvas_sync.actions import Ref
-from ctom_lti.canvas_sync.desired import (
+from ctom_lti.canvas_sync.desired_objects import (
     ASSIGNMENT,
     EXTERNAL_TOOL,
     PAGE,

@@ -6,7 +6,7 @@ from dataclasses import dataclass, field
 
 from ctom_lti.canvas.dto import CanvasModule, CanvasModuleItem
 from ctom_lti.canvas_sync.actions import Action, Blocked, Change, Kind, Op, Ref
-from ctom_lti.canvas_sync.desired import EXTERNAL_TOOL, DesiredItem, DesiredModule
+from ctom_lti.canvas_sync.desired_objects import EXTERNAL_TOOL, DesiredItem, DesiredModule
 from ctom_lti.canvas_sync.module_actions import (
     CreateItem,
     CreateModule,

@@ -12,7 +12,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 
-from ctom_lti.canvas_sync.desired import DesiredCourse
+from ctom_lti.canvas_sync.desired_objects import DesiredCourse
 from ctom_lti.canvas_sync.planner.identity import COURSE_KEY, TOOL_KEY
 
 

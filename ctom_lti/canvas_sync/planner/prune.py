@@ -8,7 +8,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 
 from ctom_lti.canvas_sync.actions import Delete, Kind, Ref
-from ctom_lti.canvas_sync.desired import DesiredCourse
+from ctom_lti.canvas_sync.desired_objects import DesiredCourse
 from ctom_lti.canvas_sync.planner.identity import COURSE_KEY, TOOL_KEY, MappingEntry
 from ctom_lti.canvas_sync.planner.state import PlanState
 from ctom_lti.canvas_sync.snapshot import CourseSnapshot, Scope

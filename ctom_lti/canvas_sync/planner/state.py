@@ -6,7 +6,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 
 from ctom_lti.canvas_sync.actions import Action, Adopt, Kind, Op, Ref
-from ctom_lti.canvas_sync.desired import DesiredCourse
+from ctom_lti.canvas_sync.desired_objects import DesiredCourse
 from ctom_lti.canvas_sync.planner.identity import MappingEntry
 from ctom_lti.canvas_sync.planner.order import CourseOrder
 from ctom_lti.canvas_sync.snapshot import CourseSnapshot

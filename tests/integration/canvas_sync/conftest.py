@@ -18,7 +18,8 @@ from flask import Flask
 from ctom_lti.canvas import RetryPolicy, Throttle, make_canvas_gateway
 from ctom_lti.canvas.gateway import CanvasGateway
 from ctom_lti.canvas_sync import SyncReport, load_cohort, sync_course
-from ctom_lti.canvas_sync.desired import DesiredCourse, desired_course
+from ctom_lti.canvas_sync.desired import desired_course
+from ctom_lti.canvas_sync.desired_objects import DesiredCourse
 from ctom_lti.canvas_sync.spec import load_spec
 from ctom_lti.cohorts import CohortConfig
 from ctom_lti.curriculum.loader import load_curriculum

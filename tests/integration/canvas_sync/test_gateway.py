@@ -152,7 +152,7 @@ def test_the_gradebook_of_a_cohort_is_read_in_a_few_calls(sandbox: SandboxServer
 
 
 def test_a_snapshot_reads_the_items_canvas_did_not_inline(sandbox: SandboxServer) -> None:
-    from ctom_lti.canvas_sync.desired import CourseSettings
+    from ctom_lti.canvas_sync.desired_objects import CourseSettings
     from ctom_lti.canvas_sync.snapshot import take_snapshot
     from ctom_lti.sandbox import content
 

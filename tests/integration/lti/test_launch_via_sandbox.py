@@ -19,7 +19,8 @@ from flask import Flask
 from sqlalchemy import select
 
 from ctom_lti.canvas_sync import load_cohort
-from ctom_lti.canvas_sync.desired import EXTERNAL_TOOL, desired_course
+from ctom_lti.canvas_sync.desired import desired_course
+from ctom_lti.canvas_sync.desired_objects import EXTERNAL_TOOL
 from ctom_lti.canvas_sync.spec import load_spec
 from ctom_lti.curriculum import load_curriculum
 from ctom_lti.db import session_scope

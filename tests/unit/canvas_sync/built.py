@@ -17,13 +17,8 @@ from ctom_lti.canvas.dto import (
     CanvasModuleItem,
     CanvasPage,
 )
-from ctom_lti.canvas_sync.desired import (
-    ASSIGNMENT,
-    EXTERNAL_TOOL,
-    PAGE,
-    DesiredCourse,
-    desired_course,
-)
+from ctom_lti.canvas_sync.desired import desired_course
+from ctom_lti.canvas_sync.desired_objects import ASSIGNMENT, EXTERNAL_TOOL, PAGE, DesiredCourse
 from ctom_lti.canvas_sync.planner.identity import MARKER, TOOL_KEY, MappingEntry, digest
 from ctom_lti.canvas_sync.snapshot import CourseSnapshot
 from ctom_lti.canvas_sync.spec import load_spec

@@ -189,3 +189,14 @@ def test_deleting_cited_evidence_of_a_draft_uncites_it(
     with session_scope(app) as s:
         reflection = s.scalars(select(Reflection)).one()
         assert (reflection.cited_artifact_ids, reflection.body) == ([], "Draft.")
+
+
+def test_each_page_titles_its_add_form_once(
+    lti: LaunchActions, client: FlaskClient, cohort: Portfolios
+) -> None:
+    launch_as(lti, "candidate")
+    evidence = client.get(cohort.url("/artifacts")).get_data(as_text=True)
+    assert len(re.findall(r"<h[23][^>]*>Add evidence</h[23]>", evidence)) == 1
+    reflection = client.get(cohort.url(f"/reflection/{KEY}")).get_data(as_text=True)
+    assert re.search(r"<h2[^>]*>Evidence</h2>", reflection)
+    assert len(re.findall(r"<h[23][^>]*>Add evidence</h[23]>", reflection)) == 1

@@ -99,7 +99,8 @@ def _mentor_card(facts: Mapping[str, Any], today: date) -> Card:
     if not owed or next_due is None:
         return Card("Monthly reports", "You have no report to write right now.", INDEX)
     if next_due < today:
-        when = f"one was due {next_due:%-d %B} and is overdue"
+        # The facts give the earliest due date of those owed, not how many are late.
+        when = f"the oldest was due {next_due:%-d %B} and is overdue"
     else:
         when = f"the next is due {next_due:%-d %B}"
     text = f"{owed} {'report' if owed == 1 else 'reports'} to write; {when}."

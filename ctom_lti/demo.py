@@ -24,8 +24,8 @@ from ctom_lti.errors import CtomError
 if TYPE_CHECKING:
     from ctom_lti.canvas_sync import SyncReport
     from ctom_lti.grades.worker import WorkerThread
+    from ctom_lti.sandbox.course_records import ExternalTool
     from ctom_lti.sandbox.server import SandboxServer
-    from ctom_lti.sandbox.store import ExternalTool
     from ctom_lti.serving import ServerThread
 
 DEMO_ADMIN_TOKEN = "demo-admin-token"  # noqa: S105 - a fixed token for the loopback-only sandbox

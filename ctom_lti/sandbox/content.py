@@ -11,7 +11,9 @@ import uuid
 from collections.abc import Iterable
 from typing import Any, Protocol
 
-from ctom_lti.sandbox.store import Assignment, AssignmentGroup, Module, ModuleItem, Store, now
+from ctom_lti.sandbox.coursework_records import Assignment, AssignmentGroup, Module, ModuleItem
+from ctom_lti.sandbox.store import Store
+from ctom_lti.sandbox.timestamps import now
 
 #: module item types whose item mirrors a piece of course content (canvas-rest.md §4.6)
 CONTENT_ITEM_TYPES = ("File", "Page", "Discussion", "Assignment", "Quiz")

@@ -16,7 +16,9 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import datetime
 
-from ctom_lti.sandbox.store import Course, Store, now
+from ctom_lti.sandbox.course_records import Course
+from ctom_lti.sandbox.store import Store
+from ctom_lti.sandbox.timestamps import now
 
 #: Canvas's ``Conversation.max_group_conversation_size`` default.
 MAX_GROUP_CONVERSATION_SIZE = 100

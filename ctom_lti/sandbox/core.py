@@ -8,10 +8,11 @@ from dataclasses import dataclass, field
 
 from flask import current_app
 
+from ctom_lti.sandbox.course_records import Course
 from ctom_lti.sandbox.gates import Gates
 from ctom_lti.sandbox.knobs import Knobs
 from ctom_lti.sandbox.requestlog import RequestLog
-from ctom_lti.sandbox.store import Course, Store
+from ctom_lti.sandbox.store import Store
 
 StoreHook = Callable[[Store], None]
 

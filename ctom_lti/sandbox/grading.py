@@ -11,7 +11,9 @@ import re
 from dataclasses import dataclass
 from datetime import datetime
 
-from ctom_lti.sandbox.store import Assignment, Store, Submission, now
+from ctom_lti.sandbox.coursework_records import Assignment, Submission
+from ctom_lti.sandbox.store import Store
+from ctom_lti.sandbox.timestamps import now
 
 _NUMBER = re.compile(r"\A[+-]?\d*\.?\d+\Z")
 _PERCENT = re.compile(r"\A([+-]?\d*\.?\d+)%\Z")

@@ -11,7 +11,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from ctom_lti.sandbox.store import Course, CourseRole, Store, User
+from ctom_lti.sandbox.course_records import Course, CourseRole
+from ctom_lti.sandbox.store import Store, User
 
 DOMAIN = "district.example.org"
 COURSE_NAME = "CTO Mentor Program - Cohort 12"

@@ -5,8 +5,9 @@ from __future__ import annotations
 
 import re
 
+from ctom_lti.sandbox.coursework_records import Page
 from ctom_lti.sandbox.slugs import to_url, unique_url
-from ctom_lti.sandbox.store import Page, Store
+from ctom_lti.sandbox.store import Store
 
 _NUMBERED = re.compile(r"-\d+\Z")
 

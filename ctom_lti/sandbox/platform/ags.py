@@ -6,8 +6,8 @@ from typing import Any
 
 from flask import Blueprint, Response, request
 
+from ctom_lti.sandbox.coursework_records import Assignment
 from ctom_lti.sandbox.platform import paging, web
-from ctom_lti.sandbox.platform.developer_keys import AGS_LINEITEM, AGS_LINEITEM_READONLY
 from ctom_lti.sandbox.platform.line_items import (
     SUBMISSION_TYPE_EXT,
     active_line_items,
@@ -18,9 +18,10 @@ from ctom_lti.sandbox.platform.line_items import (
     update_line_item,
 )
 from ctom_lti.sandbox.platform.resource_links import find_resource_link
+from ctom_lti.sandbox.platform.scopes import AGS_LINEITEM, AGS_LINEITEM_READONLY
 from ctom_lti.sandbox.platform.state import LineItem, line_items
 from ctom_lti.sandbox.platform.tokens import ServiceAuth, ServiceAuthError, authorize_service
-from ctom_lti.sandbox.store import Assignment, Store
+from ctom_lti.sandbox.store import Store
 
 bp = Blueprint("lti_ags", __name__)
 

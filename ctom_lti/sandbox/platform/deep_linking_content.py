@@ -8,10 +8,12 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from ctom_lti.sandbox.content import add_module_item, create_assignment, create_module
+from ctom_lti.sandbox.course_records import ExternalTool
+from ctom_lti.sandbox.coursework_records import Module
 from ctom_lti.sandbox.platform.deep_linking_placements import ASSIGNMENT_PLACEMENTS, PLACEMENTS
 from ctom_lti.sandbox.platform.line_items import ensure_coupled_line_item
 from ctom_lti.sandbox.platform.resource_links import link_for_assignment, link_for_module_item
-from ctom_lti.sandbox.store import ExternalTool, Module, Store
+from ctom_lti.sandbox.store import Store
 
 
 @dataclass

@@ -8,7 +8,8 @@ from typing import Any
 
 import jwt
 
-from ctom_lti.sandbox.store import ExternalTool, Store
+from ctom_lti.sandbox.course_records import ExternalTool
+from ctom_lti.sandbox.store import Store
 
 LTILINK_MEDIA = "application/vnd.ims.lti.v1.ltilink"
 

@@ -6,7 +6,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
-from ctom_lti.sandbox.store import Assignment, Course, ExternalTool
+from ctom_lti.sandbox.course_records import Course, ExternalTool
+from ctom_lti.sandbox.coursework_records import Assignment
 
 
 @dataclass(frozen=True)

@@ -12,7 +12,8 @@ from ctom_lti.sandbox.platform.developer_keys import DeveloperKey
 from ctom_lti.sandbox.platform.launch_spec import LaunchSpec
 from ctom_lti.sandbox.platform.roles import RoleFacts, lti_roles
 from ctom_lti.sandbox.platform.variables import VariableValue
-from ctom_lti.sandbox.store import Store, User, iso
+from ctom_lti.sandbox.store import Store, User
+from ctom_lti.sandbox.timestamps import iso
 
 
 def active_types_anywhere(store: Store, user: User | None) -> list[str]:

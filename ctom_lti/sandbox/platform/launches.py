@@ -14,11 +14,7 @@ from typing import Any
 import jwt
 
 from ctom_lti.sandbox.platform import claims as c
-from ctom_lti.sandbox.platform.developer_keys import (
-    AGS_SCOPES,
-    NRPS_SCOPE,
-    DeveloperKey,
-)
+from ctom_lti.sandbox.platform.developer_keys import DeveloperKey
 from ctom_lti.sandbox.platform.launch_spec import LaunchSpec
 from ctom_lti.sandbox.platform.launch_variables import (
     active_types_anywhere,
@@ -26,6 +22,7 @@ from ctom_lti.sandbox.platform.launch_variables import (
     variable_values,
 )
 from ctom_lti.sandbox.platform.roles import RoleFacts, lti_roles
+from ctom_lti.sandbox.platform.scopes import AGS_SCOPES, NRPS_SCOPE
 from ctom_lti.sandbox.platform.settings import platform_settings
 from ctom_lti.sandbox.platform.state import (
     LAUNCH_TTL_SECONDS,

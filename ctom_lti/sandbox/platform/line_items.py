@@ -11,10 +11,13 @@ from __future__ import annotations
 from typing import Any
 
 from ctom_lti.sandbox.content import course_assignments, create_assignment
+from ctom_lti.sandbox.course_records import ExternalTool
+from ctom_lti.sandbox.coursework_records import Assignment
 from ctom_lti.sandbox.platform.resource_links import link_for_assignment
 from ctom_lti.sandbox.platform.state import LineItem, line_items
 from ctom_lti.sandbox.platform.tools import find_tool_for_url
-from ctom_lti.sandbox.store import Assignment, ExternalTool, Store, now
+from ctom_lti.sandbox.store import Store
+from ctom_lti.sandbox.timestamps import now
 
 SUBMISSION_TYPE_EXT = "https://canvas.instructure.com/lti/submission_type"
 LAUNCH_URL_EXT = "https://canvas.instructure.com/lti/launch_url"

@@ -9,9 +9,9 @@ from flask import Blueprint, Response, request
 
 from ctom_lti.sandbox.platform import paging, web
 from ctom_lti.sandbox.platform.claims import LTI
-from ctom_lti.sandbox.platform.developer_keys import NRPS_SCOPE
 from ctom_lti.sandbox.platform.resource_links import find_resource_link
 from ctom_lti.sandbox.platform.roles import membership_roles
+from ctom_lti.sandbox.platform.scopes import NRPS_SCOPE
 from ctom_lti.sandbox.platform.tokens import ServiceAuthError, authorize_service
 from ctom_lti.sandbox.store import Store, User
 

@@ -14,12 +14,9 @@ import jwt
 from flask import Blueprint, Response, redirect, render_template
 
 from ctom_lti.sandbox.platform import web
-from ctom_lti.sandbox.platform.developer_keys import (
-    KNOWN_SCOPES,
-    DeveloperKey,
-    find_developer_key,
-)
+from ctom_lti.sandbox.platform.developer_keys import DeveloperKey, find_developer_key
 from ctom_lti.sandbox.platform.launches import STORAGE_TARGET, decode_message_hint
+from ctom_lti.sandbox.platform.scopes import KNOWN_SCOPES
 from ctom_lti.sandbox.platform.session import current_user
 from ctom_lti.sandbox.platform.state import (
     PendingLaunch,

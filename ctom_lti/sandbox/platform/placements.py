@@ -7,13 +7,15 @@ one line item adds ``lineitem`` to the AGS claim.
 
 from __future__ import annotations
 
+from ctom_lti.sandbox.course_records import Course
+from ctom_lti.sandbox.coursework_records import Assignment, ModuleItem
 from ctom_lti.sandbox.platform.deep_linking_placements import PLACEMENTS, deep_linking_settings
 from ctom_lti.sandbox.platform.launch_spec import LaunchSpec
 from ctom_lti.sandbox.platform.launches import LaunchRefused
 from ctom_lti.sandbox.platform.line_items import ensure_coupled_line_item, tool_for_assignment
 from ctom_lti.sandbox.platform.resource_links import link_for_assignment, link_for_module_item
 from ctom_lti.sandbox.platform.tools import find_tool_for_url, placement_settings, tool_in_course
-from ctom_lti.sandbox.store import Assignment, Course, ModuleItem, Store
+from ctom_lti.sandbox.store import Store
 
 
 def course_navigation(store: Store, course: Course, tool_id: int) -> LaunchSpec:

@@ -9,9 +9,11 @@ from __future__ import annotations
 
 import uuid
 
+from ctom_lti.sandbox.course_records import ExternalTool
+from ctom_lti.sandbox.coursework_records import Assignment, ModuleItem
 from ctom_lti.sandbox.platform.state import ResourceLink, resource_links
 from ctom_lti.sandbox.platform.tools import find_tool_for_url
-from ctom_lti.sandbox.store import Assignment, ExternalTool, ModuleItem, Store
+from ctom_lti.sandbox.store import Store
 
 
 def find_resource_link(store: Store, course_id: int, link_id: str) -> ResourceLink | None:

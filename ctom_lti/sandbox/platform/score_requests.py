@@ -7,8 +7,8 @@ from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
+from ctom_lti.sandbox.coursework_records import Assignment
 from ctom_lti.sandbox.platform.ags import AgsError
-from ctom_lti.sandbox.store import Assignment
 
 SUBMISSION_EXT = "https://canvas.instructure.com/lti/submission"
 ACTIVITY_PROGRESS = ("Initialized", "Started", "InProgress", "Submitted", "Completed")

@@ -12,10 +12,11 @@ from typing import Any
 from flask import Blueprint, Response, request
 
 from ctom_lti.sandbox import grading
+from ctom_lti.sandbox.coursework_records import Assignment
 from ctom_lti.sandbox.platform import paging, web
 from ctom_lti.sandbox.platform.ags import AgsError, find_line_item
-from ctom_lti.sandbox.platform.developer_keys import AGS_RESULT_READONLY, AGS_SCORE
 from ctom_lti.sandbox.platform.line_items import line_item_url, score_maximum_of
+from ctom_lti.sandbox.platform.scopes import AGS_RESULT_READONLY, AGS_SCORE
 from ctom_lti.sandbox.platform.score_requests import (
     SUBMISSION_EXT,
     ScoreRequest,
@@ -24,7 +25,8 @@ from ctom_lti.sandbox.platform.score_requests import (
 )
 from ctom_lti.sandbox.platform.state import LineItem, LtiResult, results
 from ctom_lti.sandbox.platform.tokens import ServiceAuthError, authorize_service
-from ctom_lti.sandbox.store import Assignment, Store, User, iso, now
+from ctom_lti.sandbox.store import Store, User
+from ctom_lti.sandbox.timestamps import iso, now
 
 bp = Blueprint("lti_scores", __name__)
 

@@ -13,7 +13,8 @@ from datetime import datetime
 from typing import Any
 
 from ctom_lti.sandbox.platform.keys import PlatformKeys
-from ctom_lti.sandbox.store import Store, now
+from ctom_lti.sandbox.store import Store
+from ctom_lti.sandbox.timestamps import now
 
 #: canvas-lti.md §2: the login's lti_message_hint (and the cached launch it points at) live 5 min.
 LAUNCH_TTL_SECONDS = 300

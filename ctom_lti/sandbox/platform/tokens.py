@@ -17,12 +17,13 @@ import requests
 from flask import Blueprint, Response, jsonify, request
 from jwt.algorithms import RSAAlgorithm
 
+from ctom_lti.sandbox.course_records import Course, ExternalTool
 from ctom_lti.sandbox.platform import web
 from ctom_lti.sandbox.platform.developer_keys import DeveloperKey, find_developer_key
 from ctom_lti.sandbox.platform.settings import platform_settings
 from ctom_lti.sandbox.platform.state import platform_keys
 from ctom_lti.sandbox.platform.tools import tools_in_course
-from ctom_lti.sandbox.store import Course, ExternalTool, Store
+from ctom_lti.sandbox.store import Store
 
 bp = Blueprint("lti_tokens", __name__)
 

@@ -12,8 +12,9 @@ from dataclasses import dataclass
 from typing import Any
 from urllib.parse import urlsplit
 
+from ctom_lti.sandbox.course_records import ExternalTool
 from ctom_lti.sandbox.platform.developer_keys import DeveloperKey, find_developer_key
-from ctom_lti.sandbox.store import ExternalTool, Store
+from ctom_lti.sandbox.store import Store
 
 
 class DeploymentError(ValueError):

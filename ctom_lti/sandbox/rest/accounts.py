@@ -6,6 +6,7 @@ from typing import Any
 
 from flask import Blueprint, Response, jsonify
 
+from ctom_lti.sandbox.course_records import Account
 from ctom_lti.sandbox.rest import errors
 from ctom_lti.sandbox.rest.auth import (
     current_user,
@@ -23,7 +24,7 @@ from ctom_lti.sandbox.rest.enrollment_json import enrollment_json
 from ctom_lti.sandbox.rest.pagination import paginate
 from ctom_lti.sandbox.rest.params import opt_str, params, section, str_list, to_bool
 from ctom_lti.sandbox.rest.render import user_json
-from ctom_lti.sandbox.store import Account, User
+from ctom_lti.sandbox.store import User
 
 bp = Blueprint("accounts", __name__)
 

@@ -7,6 +7,8 @@ from __future__ import annotations
 from typing import Any
 
 from ctom_lti.sandbox import content
+from ctom_lti.sandbox.course_records import Course
+from ctom_lti.sandbox.coursework_records import Assignment
 from ctom_lti.sandbox.rest import errors
 from ctom_lti.sandbox.rest.assignment_groups import hash_param
 from ctom_lti.sandbox.rest.auth import store
@@ -20,7 +22,6 @@ from ctom_lti.sandbox.rest.params import (
     str_list,
     to_bool,
 )
-from ctom_lti.sandbox.store import Assignment, Course
 
 SUBMISSION_TYPES = (
     "online_quiz",

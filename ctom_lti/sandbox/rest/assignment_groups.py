@@ -8,12 +8,13 @@ from typing import Any
 from flask import Blueprint, Response, jsonify
 
 from ctom_lti.sandbox import content
+from ctom_lti.sandbox.course_records import Course
+from ctom_lti.sandbox.coursework_records import AssignmentGroup
 from ctom_lti.sandbox.rest import errors
 from ctom_lti.sandbox.rest.assignment_json import assignment_json
 from ctom_lti.sandbox.rest.auth import find_course, require_manage, require_read, store
 from ctom_lti.sandbox.rest.pagination import paginate
 from ctom_lti.sandbox.rest.params import Params, opt_float, opt_int, opt_str, params, str_list
-from ctom_lti.sandbox.store import AssignmentGroup, Course
 
 bp = Blueprint("assignment_groups", __name__)
 

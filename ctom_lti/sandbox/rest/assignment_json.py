@@ -6,9 +6,10 @@ from __future__ import annotations
 import uuid
 from typing import Any
 
+from ctom_lti.sandbox.coursework_records import Assignment
 from ctom_lti.sandbox.rest.auth import store
 from ctom_lti.sandbox.rest.render import api_url, host
-from ctom_lti.sandbox.store import Assignment, iso
+from ctom_lti.sandbox.timestamps import iso
 
 
 def _lti_context_id(a: Assignment) -> str:

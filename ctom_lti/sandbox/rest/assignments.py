@@ -29,7 +29,7 @@ from ctom_lti.sandbox.rest.params import (
     str_list,
     to_bool,
 )
-from ctom_lti.sandbox.store import now
+from ctom_lti.sandbox.timestamps import now
 
 bp = Blueprint("assignments", __name__)
 

@@ -12,15 +12,10 @@ from collections.abc import Callable
 from flask import g, request
 
 from ctom_lti.sandbox.core import current_sandbox
+from ctom_lti.sandbox.course_records import Account, Course, Section
+from ctom_lti.sandbox.coursework_records import Assignment
 from ctom_lti.sandbox.rest import errors
-from ctom_lti.sandbox.store import (
-    Account,
-    Assignment,
-    Course,
-    Section,
-    Store,
-    User,
-)
+from ctom_lti.sandbox.store import Store, User
 
 _MANAGING_TYPES = {"TeacherEnrollment", "TaEnrollment", "DesignerEnrollment"}
 

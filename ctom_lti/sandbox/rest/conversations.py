@@ -27,12 +27,13 @@ from typing import Any
 from flask import Blueprint, Response, jsonify
 
 from ctom_lti.sandbox import conversations as inbox
+from ctom_lti.sandbox.course_records import Course
 from ctom_lti.sandbox.rest import errors
 from ctom_lti.sandbox.rest.auth import current_user, store
 from ctom_lti.sandbox.rest.pagination import paginate
 from ctom_lti.sandbox.rest.params import opt_str, params, str_list, to_bool
 from ctom_lti.sandbox.rest.render import host
-from ctom_lti.sandbox.store import Course, iso
+from ctom_lti.sandbox.timestamps import iso
 
 bp = Blueprint("conversations", __name__)
 

@@ -3,10 +3,10 @@ applied to a course, and the course already holding a SIS id."""
 
 from __future__ import annotations
 
+from ctom_lti.sandbox.course_records import Course
 from ctom_lti.sandbox.rest import errors
 from ctom_lti.sandbox.rest.auth import store
 from ctom_lti.sandbox.rest.params import Params, opt_int, opt_str, parse_time, to_bool
-from ctom_lti.sandbox.store import Course
 
 DEFAULT_VIEWS = ("feed", "wiki", "modules", "syllabus", "assignments")
 EVENTS = ("claim", "offer", "conclude", "delete", "undelete")

@@ -4,10 +4,12 @@ from __future__ import annotations
 
 from typing import Any
 
+from ctom_lti.sandbox.course_records import Course
 from ctom_lti.sandbox.rest.auth import store
 from ctom_lti.sandbox.rest.enrollment_json import BUILT_IN_ROLE_IDS
 from ctom_lti.sandbox.rest.render import host
-from ctom_lti.sandbox.store import Course, User, iso
+from ctom_lti.sandbox.store import User
+from ctom_lti.sandbox.timestamps import iso
 
 
 def course_json(

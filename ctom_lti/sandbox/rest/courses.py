@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from flask import Blueprint, Response, jsonify
 
+from ctom_lti.sandbox.course_records import Course
 from ctom_lti.sandbox.rest import errors
 from ctom_lti.sandbox.rest.accounts import check_search_term
 from ctom_lti.sandbox.rest.auth import (
@@ -34,7 +35,6 @@ from ctom_lti.sandbox.rest.params import (
     str_list,
     to_bool,
 )
-from ctom_lti.sandbox.store import Course
 
 bp = Blueprint("courses", __name__)
 

@@ -5,9 +5,10 @@ from __future__ import annotations
 
 from typing import Any
 
+from ctom_lti.sandbox.course_records import Enrollment
 from ctom_lti.sandbox.rest.auth import store
 from ctom_lti.sandbox.rest.render import host, user_summary
-from ctom_lti.sandbox.store import Enrollment, iso
+from ctom_lti.sandbox.timestamps import iso
 
 
 def enrollment_json(e: Enrollment, *, with_user: bool = True) -> dict[str, Any]:

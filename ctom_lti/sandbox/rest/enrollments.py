@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from flask import Blueprint, Response, jsonify
 
+from ctom_lti.sandbox.course_records import ENROLLMENT_TYPES, Course, Enrollment, Section
 from ctom_lti.sandbox.rest import errors
 from ctom_lti.sandbox.rest.auth import (
     current_user,
@@ -29,7 +30,7 @@ from ctom_lti.sandbox.rest.params import (
     str_list,
     to_bool,
 )
-from ctom_lti.sandbox.store import ENROLLMENT_TYPES, Course, Enrollment, Section, now
+from ctom_lti.sandbox.timestamps import now
 
 bp = Blueprint("enrollments", __name__)
 

@@ -10,6 +10,7 @@ from typing import Any
 
 from flask import Blueprint, Response, jsonify
 
+from ctom_lti.sandbox.course_records import ExternalTool
 from ctom_lti.sandbox.rest import errors
 from ctom_lti.sandbox.rest.auth import (
     account_chain,
@@ -22,7 +23,7 @@ from ctom_lti.sandbox.rest.auth import (
 )
 from ctom_lti.sandbox.rest.pagination import paginate
 from ctom_lti.sandbox.rest.params import Params, opt_str, params, section, to_bool
-from ctom_lti.sandbox.store import ExternalTool, iso, now
+from ctom_lti.sandbox.timestamps import iso, now
 
 bp = Blueprint("external_tools", __name__)
 

@@ -5,9 +5,9 @@ from __future__ import annotations
 
 from typing import Any
 
+from ctom_lti.sandbox.course_records import Group, GroupCategory, GroupMembership
 from ctom_lti.sandbox.rest.auth import store
 from ctom_lti.sandbox.rest.render import user_json
-from ctom_lti.sandbox.store import Group, GroupCategory, GroupMembership
 
 
 def live_groups(category_id: int) -> list[Group]:

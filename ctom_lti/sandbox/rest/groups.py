@@ -6,6 +6,7 @@ from typing import Any
 
 from flask import Blueprint, Response, jsonify
 
+from ctom_lti.sandbox.course_records import Group, GroupCategory, GroupMembership
 from ctom_lti.sandbox.rest import errors
 from ctom_lti.sandbox.rest.auth import (
     find_course,
@@ -24,7 +25,6 @@ from ctom_lti.sandbox.rest.group_json import (
 from ctom_lti.sandbox.rest.pagination import paginate
 from ctom_lti.sandbox.rest.params import opt_int, opt_str, params, str_list, to_bool
 from ctom_lti.sandbox.rest.render import user_json
-from ctom_lti.sandbox.store import Group, GroupCategory, GroupMembership
 
 bp = Blueprint("groups", __name__)
 

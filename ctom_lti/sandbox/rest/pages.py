@@ -7,6 +7,8 @@ from typing import Any
 from flask import Blueprint, Response, jsonify
 
 from ctom_lti.sandbox import wiki_pages
+from ctom_lti.sandbox.course_records import Course
+from ctom_lti.sandbox.coursework_records import Page
 from ctom_lti.sandbox.rest import errors
 from ctom_lti.sandbox.rest.accounts import check_search_term
 from ctom_lti.sandbox.rest.auth import (
@@ -29,7 +31,7 @@ from ctom_lti.sandbox.rest.params import (
 )
 from ctom_lti.sandbox.rest.render import host
 from ctom_lti.sandbox.slugs import titleize
-from ctom_lti.sandbox.store import Course, Page, iso, now
+from ctom_lti.sandbox.timestamps import iso, now
 
 bp = Blueprint("pages", __name__)
 

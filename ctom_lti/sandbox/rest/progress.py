@@ -13,10 +13,12 @@ from typing import Any
 
 from flask import Blueprint, Response, jsonify
 
+from ctom_lti.sandbox.coursework_records import Progress
 from ctom_lti.sandbox.rest import errors
 from ctom_lti.sandbox.rest.auth import current_user, is_account_admin, store
 from ctom_lti.sandbox.rest.render import api_url
-from ctom_lti.sandbox.store import Progress, Store, iso, now
+from ctom_lti.sandbox.store import Store
+from ctom_lti.sandbox.timestamps import iso, now
 
 bp = Blueprint("progress", __name__)
 

@@ -7,7 +7,8 @@ from typing import Any
 
 from flask import request
 
-from ctom_lti.sandbox.store import User, iso
+from ctom_lti.sandbox.store import User
+from ctom_lti.sandbox.timestamps import iso
 
 
 def host() -> str:

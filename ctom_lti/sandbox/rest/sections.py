@@ -6,6 +6,7 @@ from typing import Any
 
 from flask import Blueprint, Response, jsonify
 
+from ctom_lti.sandbox.course_records import Section
 from ctom_lti.sandbox.rest import errors
 from ctom_lti.sandbox.rest.auth import (
     find_course,
@@ -16,7 +17,7 @@ from ctom_lti.sandbox.rest.auth import (
 )
 from ctom_lti.sandbox.rest.pagination import paginate
 from ctom_lti.sandbox.rest.params import opt_str, params, parse_time, section, str_list
-from ctom_lti.sandbox.store import Section, iso
+from ctom_lti.sandbox.timestamps import iso
 
 bp = Blueprint("sections", __name__)
 

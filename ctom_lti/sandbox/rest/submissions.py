@@ -2,22 +2,20 @@
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
 from typing import Any
 
 from flask import Blueprint, Response, jsonify
 
-from ctom_lti.sandbox import content, grading
+from ctom_lti.sandbox import grading
+from ctom_lti.sandbox.course_records import Course
+from ctom_lti.sandbox.coursework_records import Assignment, Submission
 from ctom_lti.sandbox.rest import errors
-from ctom_lti.sandbox.rest.assignment_json import assignment_json
 from ctom_lti.sandbox.rest.auth import (
-    can_manage_course,
     current_user,
     find_assignment,
     find_course,
     find_section,
     find_user,
-    require,
     require_manage,
     require_read,
     store,
@@ -27,205 +25,23 @@ from ctom_lti.sandbox.rest.params import (
     Params,
     opt_str,
     params,
-    parse_time,
     section,
     str_list,
     to_bool,
 )
 from ctom_lti.sandbox.rest.progress import progress_json, start_job
-from ctom_lti.sandbox.rest.render import host, user_summary
-from ctom_lti.sandbox.store import Assignment, Course, Store, Submission, iso, now
+from ctom_lti.sandbox.rest.submission_json import submission_json
+from ctom_lti.sandbox.rest.submission_queries import (
+    filter_submissions,
+    placeholders,
+    requested_assignments,
+    requested_students,
+    student_row,
+)
+from ctom_lti.sandbox.store import Store
+from ctom_lti.sandbox.timestamps import iso, now
 
 bp = Blueprint("submissions", __name__)
-
-MAX_STUDENTS = 100
-#: submission types that do not expect the student to hand anything in (§4.10 `missing`) [I]
-_NO_SUBMISSION = {"none", "on_paper", "not_graded"}
-
-
-# --- late / missing (canvas-rest.md §4.10, Submission::Tardiness) -------------------------------
-
-
-def seconds_late(sub: Submission, a: Assignment, at: datetime) -> int:
-    if sub.late_policy_status == "late":
-        return 0  # the sandbox keeps no seconds_late_override
-    if a.due_at is None:
-        return 0
-    return max(0, int(((sub.submitted_at or at) - a.due_at).total_seconds()))
-
-
-def is_late(sub: Submission, a: Assignment, at: datetime) -> bool:
-    if sub.excused:
-        return False
-    if sub.late_policy_status:
-        return sub.late_policy_status == "late"
-    return sub.submitted_at is not None and seconds_late(sub, a, at) > 0
-
-
-def is_missing(sub: Submission, a: Assignment, at: datetime) -> bool:
-    if sub.excused:
-        return False
-    if sub.late_policy_status:
-        return sub.late_policy_status == "missing"
-    if sub.grader_id is not None or sub.submitted_at is not None:
-        return False
-    if seconds_late(sub, a, at) <= 0:
-        return False
-    return not set(a.submission_types) <= _NO_SUBMISSION
-
-
-def submission_json(sub: Submission, includes: set[str] | None = None) -> dict[str, Any]:
-    """Submission JSON (SUBMISSION_JSON_FIELDS + methods, §4.10)."""
-    s = store()
-    a = s.assignments[sub.assignment_id]
-    at = datetime.now(UTC)
-    includes = includes or set()
-    data: dict[str, Any] = {
-        "id": sub.id,
-        "body": sub.body,
-        "url": sub.url,
-        "grade": sub.grade,
-        "score": sub.score,
-        "submitted_at": iso(sub.submitted_at),
-        "assignment_id": sub.assignment_id,
-        "user_id": sub.user_id,
-        "submission_type": sub.submission_type,
-        "workflow_state": sub.workflow_state,
-        "grade_matches_current_submission": True,
-        "graded_at": iso(sub.graded_at),
-        "grader_id": sub.grader_id,
-        "attempt": sub.attempt,
-        "cached_due_date": iso(a.due_at),
-        "excused": sub.excused,
-        "late_policy_status": sub.late_policy_status,
-        "points_deducted": None,
-        "grading_period_id": None,
-        "extra_attempts": None,
-        "posted_at": iso(sub.posted_at),
-        "redo_request": False,
-        "custom_grade_status_id": None,
-        "sticker": None,
-        "late": is_late(sub, a, at),
-        "missing": is_missing(sub, a, at),
-        "seconds_late": seconds_late(sub, a, at),
-        "entered_grade": sub.entered_grade,
-        "entered_score": sub.entered_score,
-        "preview_url": (
-            f"{host()}/courses/{a.course_id}/assignments/{a.id}/submissions/{sub.user_id}"
-            f"?preview=1&version={sub.attempt or 0}"
-        ),
-    }
-    if "external_tool" in a.submission_types and sub.submission_type == "basic_lti_launch":
-        data["external_tool_url"] = sub.url
-    if "submission_comments" in includes:
-        data["submission_comments"] = list(sub.comments)
-    if "assignment" in includes:
-        data["assignment"] = assignment_json(a)
-    if "user" in includes:
-        data["user"] = user_summary(s.users[sub.user_id])
-    if "html_url" in includes:
-        # canvas-lms lib/api/v1/submission.rb `submission_json`: the submission's page, sent only
-        # when asked for. Canvas links anonymized assignments to SpeedGrader instead; the sandbox
-        # has no anonymous grading.
-        data["html_url"] = (
-            f"{host()}/courses/{a.course_id}/assignments/{a.id}/submissions/{sub.user_id}"
-        )
-    if "submission_history" in includes:
-        data["submission_history"] = [{k: v for k, v in data.items() if k != "submission_history"}]
-    return data
-
-
-# --- reading ------------------------------------------------------------------------------------
-
-
-def _placeholders(s: Store, assignments: list[Assignment], students: list[int]) -> None:
-    """Canvas keeps a row per student x published assignment from the start (§4.10)."""
-    for a in sorted(assignments, key=lambda x: x.id):
-        for uid in students:
-            s.submission_for(a.id, uid)
-
-
-def _published(s: Store, course: Course) -> list[Assignment]:
-    return [a for a in content.course_assignments(s, course.id) if a.published]
-
-
-def _requested_assignments(s: Store, course: Course, p: Params) -> list[Assignment]:
-    published = _published(s, course)
-    raw = str_list(p.get("assignment_ids"))
-    if not raw:
-        return published
-    by_id = {str(a.id): a for a in published}
-    by_sis = {a.sis_assignment_id: a for a in published if a.sis_assignment_id}
-    chosen: list[Assignment] = []
-    for value in raw:
-        a = by_id.get(value) or (
-            by_sis.get(value.split(":", 1)[1]) if value.startswith("sis_assignment_id:") else None
-        )
-        if a is None:
-            # unpublished, deleted or unknown (§4.10)
-            raise errors.error("invalid assignment ids requested", 403)
-        chosen.append(a)
-    return chosen
-
-
-def _requested_students(s: Store, course: Course, p: Params, section_id: int | None) -> list[int]:
-    visible = s.students_of(course.id)
-    if section_id is not None:
-        in_section = {
-            e.user_id
-            for e in s.enrollments_in(course.id, current_only=False)
-            if e.course_section_id == section_id
-        }
-        visible = [u for u in visible if u in in_section]
-    user = current_user()
-    raw = str_list(p.get("student_ids"))
-    if not raw:
-        return [user.id] if user.id in visible else []
-    if "all" in raw:
-        require(can_manage_course(user, course) or _observes_all(s, course, user.id))
-        if can_manage_course(user, course):
-            return visible
-        return [u for u in visible if u in _observed(s, course, user.id)]
-    if len(raw) > MAX_STUDENTS:
-        raise errors.error("too many students")
-    ids = sorted({find_user(value).id for value in raw})
-    allowed = (
-        set(visible)
-        if can_manage_course(user, course)
-        else ({user.id} | _observed(s, course, user.id)) & set(visible)
-    )
-    require(set(ids) <= allowed)
-    return ids
-
-
-def _observed(s: Store, course: Course, user_id: int) -> set[int]:
-    return {
-        e.associated_user_id
-        for e in s.enrollments_in(course.id)
-        if e.user_id == user_id and e.type == "ObserverEnrollment" and e.associated_user_id
-    }
-
-
-def _observes_all(s: Store, course: Course, user_id: int) -> bool:
-    return bool(_observed(s, course, user_id))
-
-
-def _filter(subs: list[Submission], p: Params) -> list[Submission]:
-    state = opt_str(p, "workflow_state")
-    if state:
-        subs = [x for x in subs if x.workflow_state == state]
-    since = parse_time(p.get("submitted_since"), "submitted_since")
-    if since:
-        subs = [x for x in subs if x.submitted_at and x.submitted_at >= since]
-    graded = parse_time(p.get("graded_since"), "graded_since")
-    if graded:
-        subs = [x for x in subs if x.graded_at and x.graded_at >= graded]
-    if opt_str(p, "order") == "graded_at":
-        epoch = datetime.min.replace(tzinfo=UTC)
-        subs.sort(key=lambda x: (x.graded_at or epoch, x.id))
-    if opt_str(p, "order_direction") == "descending":
-        subs.reverse()
-    return subs
 
 
 # canvas-rest.md §4.10 (bulk gradebook read, flat and grouped)
@@ -247,9 +63,9 @@ def for_students(course_id: str | None = None, section_id: str | None = None) ->
     # for flat lists, so the value is read as a boolean here.
     grouped = to_bool(p.get("grouped", False))
     with s.lock:
-        assignments = _requested_assignments(s, course, p)
-        students = _requested_students(s, course, p, sec_id)
-        _placeholders(s, assignments, students)
+        assignments = requested_assignments(s, course, p)
+        students = requested_students(s, course, p, sec_id)
+        placeholders(s, assignments, students)
         wanted = {a.id for a in assignments}
         student_set = set(students)
         subs = sorted(
@@ -260,7 +76,7 @@ def for_students(course_id: str | None = None, section_id: str | None = None) ->
             ),
             key=lambda x: x.id,
         )
-    subs = _filter(subs, p)
+    subs = filter_submissions(subs, p)
     if not grouped:
         return paginate(subs, lambda x: submission_json(x, includes), with_last=False)
 
@@ -301,20 +117,6 @@ def for_students(course_id: str | None = None, section_id: str | None = None) ->
     return paginate(students, render, with_last=False)
 
 
-def _student_row(course: Course, a: Assignment, raw_user: str) -> Submission:
-    s = store()
-    user = find_user(raw_user)
-    if user.id not in s.students_of(course.id):
-        raise errors.not_found()
-    caller = current_user()
-    require(
-        can_manage_course(caller, course)
-        or caller.id == user.id
-        or user.id in _observed(s, course, caller.id)
-    )
-    return s.submission_for(a.id, user.id)
-
-
 @bp.get("/courses/<course_id>/assignments/<assignment_id>/submissions")
 def list_assignment_submissions(course_id: str, assignment_id: str) -> Response:
     course = find_course(course_id)
@@ -324,7 +126,7 @@ def list_assignment_submissions(course_id: str, assignment_id: str) -> Response:
     includes = set(str_list(params().get("include")))
     with s.lock:
         students = s.students_of(course.id)
-        _placeholders(s, [a], students)
+        placeholders(s, [a], students)
         subs = sorted(
             (
                 x
@@ -333,7 +135,7 @@ def list_assignment_submissions(course_id: str, assignment_id: str) -> Response:
             ),
             key=lambda x: x.id,
         )
-    return paginate(_filter(subs, params()), lambda x: submission_json(x, includes))
+    return paginate(filter_submissions(subs, params()), lambda x: submission_json(x, includes))
 
 
 @bp.get("/courses/<course_id>/assignments/<assignment_id>/submissions/<user_id>")
@@ -342,7 +144,7 @@ def get_submission(course_id: str, assignment_id: str, user_id: str) -> Response
     require_read(course)
     a = find_assignment(course, assignment_id)
     includes = set(str_list(params().get("include")))
-    return jsonify(submission_json(_student_row(course, a, user_id), includes))
+    return jsonify(submission_json(student_row(course, a, user_id), includes))
 
 
 # --- grading ------------------------------------------------------------------------------------
@@ -381,7 +183,7 @@ def grade(course_id: str, assignment_id: str, user_id: str) -> Response:
     course = find_course(course_id)
     require_manage(course)
     a = find_assignment(course, assignment_id)
-    sub = _student_row(course, a, user_id)
+    sub = student_row(course, a, user_id)
     p = params()
     fields = section(p, "submission")
     posted, excuse = _grade_fields(fields)

@@ -12,10 +12,11 @@ from dataclasses import dataclass
 from flask import request
 
 from ctom_lti.sandbox.core import current_sandbox
+from ctom_lti.sandbox.course_records import Course
 from ctom_lti.sandbox.platform.roles import is_course_admin
 from ctom_lti.sandbox.platform.session import COOKIE_NAME, current_user
 from ctom_lti.sandbox.platform.tools import Viewer
-from ctom_lti.sandbox.store import Course, Store, User
+from ctom_lti.sandbox.store import Store, User
 
 TYPE_LABELS = {
     "StudentEnrollment": "Student",

@@ -12,8 +12,8 @@ from flask import flash, redirect, request, url_for
 from werkzeug.wrappers import Response
 
 from ctom_lti.sandbox.core import current_sandbox
+from ctom_lti.sandbox.platform.developer_key_json import DeveloperKeyError
 from ctom_lti.sandbox.platform.developer_keys import (
-    DeveloperKeyError,
     create_developer_key,
     create_developer_key_from_url,
     developer_keys,

@@ -7,8 +7,9 @@ from dataclasses import dataclass
 
 from flask import url_for
 
+from ctom_lti.sandbox.course_records import Course
 from ctom_lti.sandbox.platform.tools import navigation_visible, placement_settings, tools_in_course
-from ctom_lti.sandbox.store import Course, Store
+from ctom_lti.sandbox.store import Store
 from ctom_lti.sandbox.ui.access import CourseRole
 
 

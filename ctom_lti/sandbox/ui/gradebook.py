@@ -15,7 +15,8 @@ from werkzeug.wrappers import Response
 from ctom_lti.sandbox import grading
 from ctom_lti.sandbox.content import course_assignments
 from ctom_lti.sandbox.core import current_sandbox
-from ctom_lti.sandbox.store import Assignment, Store, Submission, User
+from ctom_lti.sandbox.coursework_records import Assignment, Submission
+from ctom_lti.sandbox.store import Store, User
 from ctom_lti.sandbox.ui.access import UiError, check_csrf, require_course, require_user
 from ctom_lti.sandbox.ui.blueprint import bp, page
 from ctom_lti.sandbox.ui.course_nav import nav_tabs

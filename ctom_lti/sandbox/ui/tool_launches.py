@@ -11,11 +11,12 @@ from flask import redirect, request, url_for
 from werkzeug.wrappers import Response
 
 from ctom_lti.sandbox.core import current_sandbox
+from ctom_lti.sandbox.course_records import Course, ExternalTool
 from ctom_lti.sandbox.platform import placements
 from ctom_lti.sandbox.platform.launch_spec import LaunchSpec
 from ctom_lti.sandbox.platform.launches import prepare_launch
 from ctom_lti.sandbox.platform.tools import navigation_visible, placement_settings, tools_in_course
-from ctom_lti.sandbox.store import Course, ExternalTool, Store, User
+from ctom_lti.sandbox.store import Store, User
 from ctom_lti.sandbox.ui.access import CourseRole, UiError, require_course, require_user
 from ctom_lti.sandbox.ui.blueprint import bp, page
 from ctom_lti.sandbox.ui.course_nav import nav_tabs

@@ -14,9 +14,10 @@ from ctom_lti.demo import connect_tool_and_sandbox
 from ctom_lti.grades import ColumnSpec, GradePost, enqueue_pass_fail
 from ctom_lti.lti.runtime import get_runtime
 from ctom_lti.models import Role
+from ctom_lti.sandbox.course_records import Course
 from ctom_lti.sandbox.platform.state import line_items, results
 from ctom_lti.sandbox.server import SandboxServer
-from ctom_lti.sandbox.store import Course, User
+from ctom_lti.sandbox.store import User
 from tests.factories import make_cohort, make_membership, make_person
 
 CANDIDATES = 12

@@ -27,9 +27,10 @@ from ctom_lti.lti.runtime import get_runtime
 from ctom_lti.lti.services import gradebook_client, launch_gradebook, launch_roster, roster_client
 from ctom_lti.lti.session_launch import SessionLaunch
 from ctom_lti.models import Role
+from ctom_lti.sandbox.course_records import Course
 from ctom_lti.sandbox.platform.state import line_items
 from ctom_lti.sandbox.server import SandboxServer
-from ctom_lti.sandbox.store import Course, User
+from ctom_lti.sandbox.store import User
 from ctom_lti.serving import ServerThread
 from tests.sandbox_fixtures import Api
 

@@ -27,8 +27,9 @@ from ctom_lti.db import session_scope
 from ctom_lti.demo import connect_tool_and_sandbox
 from ctom_lti.models import Cohort, Membership, Person
 from ctom_lti.sandbox.content import add_module_item, create_module
+from ctom_lti.sandbox.course_records import Course, ExternalTool
 from ctom_lti.sandbox.server import SandboxServer
-from ctom_lti.sandbox.store import Course, ExternalTool, User
+from ctom_lti.sandbox.store import User
 from ctom_lti.serving import ServerThread
 from tests.lti_support import LoopbackBrowser, html_forms, http_browser, parse_page_config
 

@@ -9,9 +9,10 @@ from dataclasses import dataclass
 import pytest
 from flask import Flask
 
+from ctom_lti.sandbox.course_records import Course, CourseRole, ExternalTool
 from ctom_lti.sandbox.platform import DeveloperKey, create_developer_key, deploy
 from ctom_lti.sandbox.server import SandboxServer
-from ctom_lti.sandbox.store import Course, CourseRole, ExternalTool, Store, User
+from ctom_lti.sandbox.store import Store, User
 from ctom_lti.serving import ServerThread
 from tests.integration.sandbox_platform.toolside import REDIRECT_URI, Browser, ToolKey, tool_config
 

@@ -7,8 +7,9 @@ from dataclasses import dataclass
 import pytest
 from canvasapi import Canvas
 
+from ctom_lti.sandbox.course_records import Course
 from ctom_lti.sandbox.server import SandboxServer
-from ctom_lti.sandbox.store import Course, User
+from ctom_lti.sandbox.store import User
 from tests.integration.sandbox_platform.toolside import Browser
 from tests.sandbox_fixtures import Api, make_canvas
 

@@ -24,7 +24,7 @@ from ctom_lti.features import CompletionFact, Feature
 from ctom_lti.models import Membership, Person
 from ctom_lti.sandbox import grading
 from ctom_lti.sandbox.server import SandboxServer
-from ctom_lti.sandbox.store import now
+from ctom_lti.sandbox.timestamps import now
 from tests.integration.canvas_sync.conftest import EXAMPLE, fast_gateway, install_tool
 from tests.integration.cohorts.support import cohort_file, register_tenant
 

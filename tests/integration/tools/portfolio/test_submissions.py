@@ -18,8 +18,8 @@ from ctom_lti.db import session_scope
 from ctom_lti.lti.registrations import RegistrationInput, register_platform
 from ctom_lti.models import Person
 from ctom_lti.sandbox import content, grading
+from ctom_lti.sandbox.coursework_records import Assignment
 from ctom_lti.sandbox.server import SandboxServer
-from ctom_lti.sandbox.store import Assignment
 from ctom_lti.tools.portfolio.export.document import ArtifactKind
 from ctom_lti.tools.portfolio.export_source import export_document
 from ctom_lti.tools.portfolio.models import Artifact, Reflection

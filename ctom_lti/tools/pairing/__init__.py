@@ -5,7 +5,7 @@ from ctom_lti.features import Feature, HomeCards, Page
 from ctom_lti.links import PAIRING
 from ctom_lti.models import Role
 from ctom_lti.tools.pairing import models, profile_views, push_views
-from ctom_lti.tools.pairing.board import CARD_FACTS, card_rule
+from ctom_lti.tools.pairing.cards import CARD_FACTS, card_rule
 from ctom_lti.tools.pairing.cli import pairing_group
 from ctom_lti.tools.pairing.demo_seed import seed_demo
 from ctom_lti.tools.pairing.views import bp

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any
@@ -10,16 +10,13 @@ from typing import Any
 from sqlalchemy import desc, func, or_, select
 from sqlalchemy.orm import Session
 
-from ctom_lti.features import Card, Viewer, joined_text, viewer_cohort_id, viewer_person_id
+from ctom_lti.features import Viewer
 from ctom_lti.models import Person, Role
 from ctom_lti.tools.pairing.facts import ACTIVE, ENDED, PROPOSED, cohort_facts
 from ctom_lti.tools.pairing.models import Pairing, PairingEvent, PairingPush
 from ctom_lti.tools.pairing.people import PENDING_SUB, display_name
 from ctom_lti.tools.pairing.push import last_push
 from ctom_lti.tools.pairing.rules import QUALIFICATION_LABELS, QUALIFICATIONS, eligibility
-
-STAFF = frozenset({Role.INSTRUCTOR, Role.ADMIN})
-INDEX_ENDPOINT = "pairing.index"
 
 
 @dataclass(frozen=True)
@@ -234,81 +231,3 @@ def my_pairing(session: Session, viewer: Viewer) -> MyPairing:
         tuple(v for v in mine_as_mentor if v.status == ENDED),
         as_candidate[0] if as_candidate else None,
     )
-
-
-def _named(person_id_column: Any) -> Any:
-    return (
-        select(func.coalesce(Person.name, Person.email))
-        .where(Person.id == person_id_column)
-        .scalar_subquery()
-    )
-
-
-_IN_COHORT = Pairing.cohort_id == viewer_cohort_id()
-
-#: What the home page reads for pairing's cards (with every other feature's, in one statement).
-CARD_FACTS: dict[str, Any] = {
-    "pairing_active": select(func.count())
-    .where(_IN_COHORT, Pairing.status == ACTIVE)
-    .scalar_subquery(),
-    "pairing_proposed": select(func.count())
-    .where(_IN_COHORT, Pairing.status == PROPOSED)
-    .scalar_subquery(),
-    "pairing_mentees": select(joined_text(_named(Pairing.candidate_person_id)))
-    .where(_IN_COHORT, Pairing.status == ACTIVE, Pairing.mentor_person_id == viewer_person_id())
-    .scalar_subquery(),
-    "pairing_mentor": select(
-        joined_text(
-            func.coalesce(Person.name, Person.email) + func.coalesce(" (" + Person.email + ")", "")
-        )
-    )
-    .join(Pairing, Pairing.mentor_person_id == Person.id)
-    .where(_IN_COHORT, Pairing.status == ACTIVE, Pairing.candidate_person_id == viewer_person_id())
-    .scalar_subquery(),
-}
-
-
-PROFILE_ENDPOINT = "pairing.own_profile"
-
-
-def card_rule(viewer: Viewer, facts: Mapping[str, Any]) -> Sequence[Card]:
-    """Pairing on the home page: a candidate's mentor, a mentor's mentees, staff's board."""
-    if viewer.roles & STAFF:
-        waiting = int(facts["pairing_proposed"] or 0)
-        return (
-            Card(
-                "Mentor pairing",
-                f"{int(facts['pairing_active'] or 0)} active pairings"
-                + (f", {waiting} proposals waiting for a decision." if waiting else "."),
-                INDEX_ENDPOINT,
-                due=bool(waiting),
-            ),
-        )
-    cards: list[Card] = []
-    if Role.MENTOR in viewer.roles:
-        mentees = facts["pairing_mentees"]
-        cards.append(
-            Card(
-                "Your mentees",
-                mentees or "You have no mentees yet; the programme pairs you.",
-                INDEX_ENDPOINT,
-            )
-        )
-    if viewer.roles & {Role.MENTOR, Role.CANDIDATE}:
-        cards.append(
-            Card(
-                "Your pairing profile",
-                "What the programme matches on: region, experience, and more.",
-                PROFILE_ENDPOINT,
-            )
-        )
-    if Role.CANDIDATE in viewer.roles:
-        mentor = facts["pairing_mentor"]
-        cards.append(
-            Card(
-                f"Your mentor: {mentor}" if mentor else "Your mentor",
-                "Their contact and profile." if mentor else "The programme has not paired you yet.",
-                INDEX_ENDPOINT,
-            )
-        )
-    return tuple(cards)

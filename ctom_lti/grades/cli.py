@@ -35,10 +35,15 @@ def worker_command(once: bool, poll: float | None) -> None:
 
     Stops after the post in hand on SIGTERM or Ctrl-C.
     """
-    from ctom_lti.grades.settings import outbox_settings
+    from ctom_lti.grades.settings import lease_problem, outbox_settings
     from ctom_lti.grades.worker import drain, run_forever
 
     app = current_app._get_current_object()  # type: ignore[attr-defined]
+    problem = lease_problem(app)
+    if problem:
+        # A warning, not a refusal: a lease this short still posts each grade once, but a slow
+        # Canvas makes workers take posts over from each other (each then reads Canvas first).
+        click.echo(f"Warning: {problem}", err=True)
     if once:
         done = drain(app)
     else:

@@ -33,6 +33,12 @@ SETTINGS: tuple[Setting, ...] = (
 )
 
 _DEFAULTS = {s.name: s.default for s in SETTINGS}
+#: Canvas calls a worker may make between two renewals of its lease: an access token, the
+#: column (read, then made if missing), and Canvas's current result before a post that may
+#: already have landed.
+CALLS_BETWEEN_RENEWALS = 4
+#: tenacity's wait_exponential cap in ``ctom_lti.grades.delivery``.
+LONGEST_QUICK_WAIT = 30.0
 
 
 def _value(app: Flask, name: str) -> Any:
@@ -49,6 +55,29 @@ class OutboxSettings:
     post_after_request: bool
     poll: float
     batch: int
+
+
+def longest_gap(call_deadline: float, quick_wait: float, quick_tries: int) -> float:
+    """The most seconds a worker may go between two renewals of its lease."""
+    wait = min(LONGEST_QUICK_WAIT, quick_wait * 2.0 ** max(0, quick_tries - 2))
+    return CALLS_BETWEEN_RENEWALS * call_deadline + wait
+
+
+def lease_problem(app: Flask) -> str | None:
+    """Why the lease setting would let a second worker take over a post still under way, or
+    None when it is long enough."""
+    settings = outbox_settings(app)
+    deadline = float(app.config.get("LTI_HTTP_DEADLINE", 5.0))
+    gap = longest_gap(deadline, settings.quick_wait, settings.quick_tries)
+    lease = settings.lease.total_seconds()
+    if lease >= gap:
+        return None
+    return (
+        f"GRADES_LEASE_SECONDS is {lease:g} s, but a worker may go {gap:g} s between renewals "
+        f"({CALLS_BETWEEN_RENEWALS} Canvas calls of LTI_HTTP_DEADLINE {deadline:g} s each and a "
+        f"quick-retry wait): set CTOM_GRADES_LEASE_SECONDS to at least {gap:g}, or shorten "
+        "CTOM_LTI_HTTP_DEADLINE or CTOM_GRADES_QUICK_WAIT."
+    )
 
 
 def outbox_settings(app: Flask) -> OutboxSettings:

@@ -5,10 +5,12 @@ never claims the row, and Canvas records the score once."""
 from __future__ import annotations
 
 import threading
+import time
 from datetime import timedelta
 
 from sqlalchemy import update
 
+from ctom_lti.cli import main
 from ctom_lti.db import get_engine, utcnow
 from ctom_lti.grades import GradePost
 from ctom_lti.grades.claims import claim, renew
@@ -56,6 +58,11 @@ def test_a_delivery_longer_than_the_lease_is_not_taken_over(graded: GradedCohort
 
     a = threading.Thread(target=first_worker)
     a.start()
+    # The second worker starts polling once the first holds the row (else it could claim first).
+    claimed_by = time.monotonic() + 30
+    while graded.post(post_id).state != "sending":
+        assert time.monotonic() < claimed_by, "the first worker never claimed the post"
+        time.sleep(0.01)
     b = threading.Thread(target=second_worker)
     b.start()
     a.join(120)
@@ -87,3 +94,20 @@ def test_only_the_token_holder_renews(graded: GradedCohort) -> None:
     assert taken.id == post_id and taken.token != held.token and taken.maybe_landed
     assert not renew(engine, held, lease=lease, now=utcnow())
     assert renew(engine, taken, lease=lease, now=utcnow())
+
+
+def test_a_worker_warns_when_its_lease_is_shorter_than_a_stretch_between_renewals(
+    graded: GradedCohort,
+) -> None:
+    app = graded.app
+    runner = app.test_cli_runner()
+    app.config.update(GRADES_LEASE_SECONDS=300.0, LTI_HTTP_DEADLINE=5.0)
+    quiet = runner.invoke(main, ["worker", "--once"])
+    assert quiet.exit_code == 0, quiet.output
+    assert "Warning" not in quiet.output
+
+    app.config.update(GRADES_LEASE_SECONDS=10.0, LTI_HTTP_DEADLINE=5.0, GRADES_QUICK_WAIT=0.5)
+    warned = runner.invoke(main, ["worker", "--once"])
+    assert warned.exit_code == 0, warned.output
+    assert "GRADES_LEASE_SECONDS is 10 s" in warned.output
+    assert "set CTOM_GRADES_LEASE_SECONDS to at least 22" in warned.output

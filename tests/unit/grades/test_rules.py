@@ -18,6 +18,7 @@ from ctom_lti.grades.rules import (
     next_step,
     superseded_by_new,
 )
+from ctom_lti.grades.settings import longest_gap
 
 NOW = datetime(2026, 9, 5, 12, 0, tzinfo=UTC)
 POLICY = BackoffPolicy(base=timedelta(seconds=30), cap=timedelta(minutes=10), max_attempts=6)
@@ -113,3 +114,11 @@ def test_a_score_in_canvas_that_matches_needs_no_second_post(
 def test_a_column_needs_a_tag_a_label_and_points(tag: str, label: str, maximum: float) -> None:
     with pytest.raises(ValueError):
         ColumnSpec(tag, label, maximum)
+
+
+def test_the_longest_gap_between_lease_renewals_counts_calls_and_the_retry_wait() -> None:
+    # Four calls of 5 s and the third quick try's wait (0.5 s doubled twice).
+    assert longest_gap(5.0, 0.5, 4) == 22.0
+    # The quick-retry wait stops growing at tenacity's cap.
+    assert longest_gap(1.0, 10.0, 8) == 4.0 + 30.0
+    assert longest_gap(1.0, 0.5, 1) == 4.5

@@ -19,15 +19,7 @@ from typing import Any, Literal, Protocol
 import click
 from flask import Blueprint, Flask
 from sqlalchemy import (
-    BindParameter,
     ColumnElement,
-    Integer,
-    SQLColumnExpression,
-    bindparam,
-    false,
-    func,
-    literal_column,
-    or_,
 )
 from sqlalchemy.orm import Session
 
@@ -86,40 +78,6 @@ class Card:
     due: bool = False
 
 
-#: Names of the bind parameters card facts use for the viewer (see :func:`viewer_person_id`).
-VIEWER_PERSON_ID = "viewer_person_id"
-VIEWER_COHORT_ID = "viewer_cohort_id"
-
-
-def viewer_person_id() -> BindParameter[int]:
-    """The viewer's person id, in a card fact (given its value when the facts are read)."""
-    return bindparam(VIEWER_PERSON_ID, type_=Integer)
-
-
-def viewer_cohort_id() -> BindParameter[int]:
-    """The viewer's cohort id, in a card fact."""
-    return bindparam(VIEWER_COHORT_ID, type_=Integer)
-
-
-# Card facts are read on every home page, in one statement built once. SQLAlchemy renders some
-# constants into a statement's text anew on every execution ("post-compile" parameters): the
-# values of an ``IN`` list and the separator of ``aggregate_strings``. In that statement this
-# cost more than running it, so facts use these two instead (the home page's statement test
-# checks that no fact brings such a parameter).
-
-
-def one_of(column: SQLColumnExpression[Any], values: Iterable[Any]) -> ColumnElement[bool]:
-    """``column IN (values)`` for constant values, each its own ordinary parameter."""
-    return or_(false(), *(column == value for value in values))
-
-
-def joined_text(expression: ColumnElement[Any], separator: str = ", ") -> ColumnElement[str]:
-    """``aggregate_strings(expression, separator)`` with the separator in the statement's text."""
-    quoted = "'" + separator.replace("'", "''") + "'"
-    # Typed as taking the separator as a Python string only; SQL text is what it renders.
-    return func.aggregate_strings(expression, literal_column(quoted))  # type: ignore[arg-type]
-
-
 #: A feature's cards for a viewer, from the values of its facts (pure).
 CardRule = Callable[[Viewer, Mapping[str, Any]], Sequence[Card]]
 
@@ -131,7 +89,8 @@ class HomeCards:
     In two parts so that the home page reads every feature's facts in one statement, however
     many features bring cards, and builds that statement once: ``facts`` are scalar SQL
     expressions by name (a scalar subquery, ``exists()``), about the viewer only through
-    :func:`viewer_person_id` and :func:`viewer_cohort_id`; ``rule`` decides from their values.
+    :func:`ctom_lti.card_facts.viewer_person_id` and
+    :func:`ctom_lti.card_facts.viewer_cohort_id`; ``rule`` decides from their values.
     """
 
     rule: CardRule

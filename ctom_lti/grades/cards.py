@@ -7,7 +7,8 @@ from typing import Any
 
 from sqlalchemy import func, select
 
-from ctom_lti.features import Card, Viewer, viewer_cohort_id
+from ctom_lti.card_facts import viewer_cohort_id
+from ctom_lti.features import Card, Viewer
 from ctom_lti.grades.models import GradePost
 from ctom_lti.grades.rules import PostState
 from ctom_lti.models import Role

@@ -7,7 +7,8 @@ from typing import Any
 
 from sqlalchemy import ColumnElement, select
 
-from ctom_lti.features import Card, Viewer, viewer_cohort_id
+from ctom_lti.card_facts import viewer_cohort_id
+from ctom_lti.features import Card, Viewer
 from ctom_lti.models import Role
 from ctom_lti.tools.completion.models import CompletionSnapshot
 

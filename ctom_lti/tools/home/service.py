@@ -12,7 +12,7 @@ from typing import Any
 from sqlalchemy import ColumnElement, Executable, bindparam, case, func, select, true
 from sqlalchemy.orm import Session
 
-from ctom_lti.features import VIEWER_COHORT_ID, VIEWER_PERSON_ID, viewer_cohort_id
+from ctom_lti.card_facts import VIEWER_COHORT_ID, VIEWER_PERSON_ID, viewer_cohort_id
 from ctom_lti.lti.models import MentorScope
 from ctom_lti.lti.session_launch import SessionLaunch
 from ctom_lti.models import Cohort, Membership, Person, Role

@@ -11,7 +11,8 @@ from typing import Any
 
 from sqlalchemy import func, select
 
-from ctom_lti.features import Card, Viewer, joined_text, viewer_cohort_id, viewer_person_id
+from ctom_lti.card_facts import joined_text, viewer_cohort_id, viewer_person_id
+from ctom_lti.features import Card, Viewer
 from ctom_lti.models import Person, Role
 from ctom_lti.tools.pairing.facts import ACTIVE, PROPOSED
 from ctom_lti.tools.pairing.models import Pairing

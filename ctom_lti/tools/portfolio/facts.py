@@ -10,9 +10,10 @@ from typing import Any
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
+from ctom_lti.card_facts import viewer_cohort_id, viewer_person_id
 from ctom_lti.cohorts.mentorship import mentors_candidate
 from ctom_lti.curriculum import load_curriculum
-from ctom_lti.features import Card, CompletionFact, Viewer, viewer_cohort_id, viewer_person_id
+from ctom_lti.features import Card, CompletionFact, Viewer
 from ctom_lti.models import Role
 from ctom_lti.tools.portfolio.models import Reflection
 from ctom_lti.tools.portfolio.people import candidates

@@ -13,8 +13,9 @@ from sqlalchemy import ColumnElement, exists, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
+from ctom_lti.card_facts import viewer_person_id
 from ctom_lti.db import utcnow
-from ctom_lti.features import Card, Viewer, viewer_person_id
+from ctom_lti.features import Card, Viewer
 from ctom_lti.tools.profile.models import ProgrammeProfile
 from ctom_lti.tools.profile.rules import ProfileValues, profile_cards
 

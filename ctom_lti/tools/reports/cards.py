@@ -13,7 +13,8 @@ from typing import Any
 
 from sqlalchemy import ColumnElement, func, select
 
-from ctom_lti.features import Card, Viewer, one_of, viewer_cohort_id, viewer_person_id
+from ctom_lti.card_facts import one_of, viewer_cohort_id, viewer_person_id
+from ctom_lti.features import Card, Viewer
 from ctom_lti.models import Role
 from ctom_lti.tools.reports.models import RETURNED, SUBMITTED, ProgressReport
 from ctom_lti.tools.reports.rules import EDITABLE, HANDED_IN

@@ -14,16 +14,9 @@ from sqlalchemy.sql import ClauseElement
 from sqlalchemy.sql.compiler import SQLCompiler
 
 from ctom_lti import app_features, create_app
+from ctom_lti.card_facts import viewer_cohort_id, viewer_person_id
 from ctom_lti.db import get_engine, session_scope, utcnow
-from ctom_lti.features import (
-    Card,
-    Feature,
-    HomeCards,
-    Viewer,
-    registry_of,
-    viewer_cohort_id,
-    viewer_person_id,
-)
+from ctom_lti.features import Card, Feature, HomeCards, Viewer, registry_of
 from ctom_lti.models import Membership, Person
 from ctom_lti.tools.home.service import home_statements as build_home_statements
 from tests.lti_fixtures import LaunchActions

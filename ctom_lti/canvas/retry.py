@@ -24,7 +24,7 @@ import requests
 from tenacity import RetryCallState, Retrying, retry_if_exception, stop_after_attempt
 
 from ctom_lti.canvas.errors import CanvasError, CanvasThrottled, CanvasWriteUncertain
-from ctom_lti.deadlines import DeadlineAdapter
+from ctom_lti.deadline_adapter import DeadlineAdapter
 
 T = TypeVar("T")
 

@@ -15,7 +15,8 @@ from typing import Any
 
 import requests
 
-from ctom_lti.deadlines import CallTimedOut, DeadlineAdapter, watched
+from ctom_lti.deadline_adapter import DeadlineAdapter
+from ctom_lti.deadlines import CallTimedOut, watched
 from ctom_lti.lti.advantage import ServiceUnavailable
 
 USER_AGENT = "ctom-lti (LTI 1.3 tool)"

@@ -44,7 +44,9 @@ def _profile_name(req: Any) -> str | None:
 
 def post_fork(server: Any, worker: Any) -> None:
     global _cpu_log  # noqa: PLW0603 - one log file per worker process
-    _production_post_fork(server, worker)
+    # The production hook disposes of the tool's engine; the reference example has none.
+    if "ctom.engine" in getattr(worker.app.wsgi(), "extensions", {}):
+        _production_post_fork(server, worker)
     _cpu_log = open(_cpu_log_path, "a", buffering=1)  # noqa: SIM115 - open for the worker's life
 
 

@@ -21,8 +21,10 @@ signed.
 Launches are hot, so step 1 also reads the registrations' generation stamp and the person's
 launch fingerprint in one round trip, and the signature is checked against the locally cached
 registration and key before it is sent; when that check passes, the state is spent in the same
-round trip (step 9 early, so a replay fails at step 1). Those results are used only once their
-own step has confirmed the registration; the order of refusals stays as listed.
+round trip (step 9 early, so a replay fails at step 1). While the store answers, step 8's checks
+(pure functions of the token) are worked out; their verdict is only given at step 8. Those
+results are used only once their own step has confirmed the registration; the order of refusals
+stays as listed.
 """
 
 from __future__ import annotations
@@ -51,7 +53,7 @@ from ctom_lti.lti.jws import (
     parse_compact,
     signature_valid,
 )
-from ctom_lti.lti.kv import KeyValueStore, Op, batch, submit
+from ctom_lti.lti.kv import KeyValueStore, Op, Pending, batch, submit
 from ctom_lti.lti.platform_keys import PlatformKeyError, PlatformKeys
 from ctom_lti.lti.provisioning import cohort_fingerprint_key, fingerprint_key
 from ctom_lti.lti.state_store import LaunchStateStore, LoginState
@@ -142,6 +144,10 @@ class CtomMessageLaunch(MessageLaunch):  # type: ignore[misc]
         self._prefetched: dict[str, str | None] = {}
         self._signature_checked: tuple[Any, Any, Any, bool] | None = None
         self._spent = False
+        self._reads: Pending | None = None
+        self._fingerprints: tuple[str, ...] = ()
+        #: Step 8's verdict, worked out early (while the store answers); given at step 8.
+        self._message_verdict: tuple[LaunchRefused | None] | None = None
 
     def _get_request_param(self, key: str) -> str:
         return self._params.get(key) or ""
@@ -151,7 +157,12 @@ class CtomMessageLaunch(MessageLaunch):  # type: ignore[misc]
         self._validated = True  # the base class's guard against re-entrant validation
         try:
             self.validate_state()
-            self.validate_jwt_format()
+            try:
+                self.validate_jwt_format()
+                self._message_verdict = (self._message_problem(),)
+            finally:
+                # The state's own refusal (already used) comes first, as step 1's.
+                self._await_state()
             self.validate_registration()
             self.validate_jwt_signature()
             self.validate_nonce()
@@ -189,16 +200,26 @@ class CtomMessageLaunch(MessageLaunch):  # type: ignore[misc]
             if self._signature_checked is not None and self._signature_checked[3]:
                 ops.append(self._states.use_op(state))
                 self._spent = True
-        results = submit(ops).results()
-        self._generation = results[0]
-        self._prefetched.update(zip(fingerprints, results[1 : 1 + len(fingerprints)], strict=True))
-        if login is None or (self._spent and results[-1] is None):
-            raise LaunchRefused(
-                "This launch has expired or was already used. Launches work once and for ten "
-                "minutes."
-            )
+        # The answer is read by ``_await_state``, once the token's format has been checked.
+        self._reads = submit(ops)
+        self._fingerprints = fingerprints
+        if login is None:
+            self._await_state()
+            raise _expired_or_used()
         self._login = login
         return self
+
+    def _await_state(self) -> None:
+        """Read step 1's answers; refuse a state that was already used."""
+        reads, self._reads = self._reads, None
+        if reads is None:
+            return
+        results = reads.results()
+        self._generation = results[0]
+        found = results[1 : 1 + len(self._fingerprints)]
+        self._prefetched.update(zip(self._fingerprints, found, strict=True))
+        if self._spent and results[-1] is None:
+            raise _expired_or_used()
 
     def _spend(self) -> None:
         """Use up the state after a launch passed every check, unless that was done already."""
@@ -206,10 +227,7 @@ class CtomMessageLaunch(MessageLaunch):  # type: ignore[misc]
             return
         self._spent = True
         if batch([self._states.use_op(self._get_request_param("state"))])[0] is None:
-            raise LaunchRefused(
-                "This launch has expired or was already used. Launches work once and for ten "
-                "minutes."
-            )
+            raise _expired_or_used()
 
     def _speculate(self) -> None:
         parsed = self._parsed
@@ -347,21 +365,32 @@ class CtomMessageLaunch(MessageLaunch):  # type: ignore[misc]
         return self
 
     def validate_message(self) -> CtomMessageLaunch:
+        verdict = self._message_verdict
+        problem = verdict[0] if verdict is not None else self._message_problem()
+        if problem is not None:
+            raise problem
+        return self
+
+    def _message_problem(self) -> LaunchRefused | None:
+        """Step 8's refusal for this token, if any (a pure function of the token's claims)."""
         body = self._jwt["body"]
         message_type = body.get(claims.MESSAGE_TYPE)
         if not isinstance(message_type, str) or message_type not in claims.SUPPORTED_MESSAGE_TYPES:
-            raise LaunchRefused(
+            return LaunchRefused(
                 "The tool cannot handle this kind of launch "
                 f"({str(message_type)[:60] if message_type else 'no message type'}).",
                 hint="Open CTO Mentor from the course navigation or a module link.",
             )
         problem = claim_problem(body)
         if problem is not None:
-            raise LaunchRefused(problem)
-        for validator in get_validators():
-            if validator.can_validate(body):
-                validator.validate(body)  # raises LtiException with what is missing
-        return self
+            return LaunchRefused(problem)
+        try:
+            for validator in get_validators():
+                if validator.can_validate(body):
+                    validator.validate(body)  # raises LtiException with what is missing
+        except LtiException as exc:
+            return LaunchRefused(str(exc))
+        return None
 
     # -- results ---------------------------------------------------------------------------
     def validated(self) -> ValidatedLaunch:
@@ -375,6 +404,12 @@ class CtomMessageLaunch(MessageLaunch):  # type: ignore[misc]
             state=self._get_request_param("state"),
             prefetched=self._prefetched,
         )
+
+
+def _expired_or_used() -> LaunchRefused:
+    return LaunchRefused(
+        "This launch has expired or was already used. Launches work once and for ten minutes."
+    )
 
 
 class _ParamsRequest:

@@ -29,14 +29,14 @@ import secrets
 import time
 from typing import Any
 
-from flask import Flask, Request, Response, request, session
+from flask import Flask, Request, Response, current_app, request, session
 from flask.sessions import SessionInterface, SessionMixin
 from werkzeug.datastructures import CallbackDict
 from werkzeug.exceptions import HTTPException
 
 from ctom_lti.errors import SessionStoreUnavailable
 from ctom_lti.lti.cookies import cookie_options
-from ctom_lti.lti.kv import KeyValueStore, Op, batch
+from ctom_lti.lti.kv import KeyValueStore, Op, Pending, batch, submit
 
 #: Name of the query parameter / form field carrying the session token in cookieless mode.
 TOKEN_PARAM = "lt"  # noqa: S105 - a parameter name, not a secret
@@ -89,6 +89,9 @@ class ServerSession(CallbackDict[str, Any], SessionMixin):
         self.unavailable = False
         #: Other writes to send with this session's own, in the same round trip.
         self.store_with: tuple[Op, ...] = ()
+        #: Writes already on their way to the store (:func:`store_now`); their answer is read
+        #: when the response is saved.
+        self.in_flight: Pending | None = None
 
     @property
     def token_mode(self) -> bool:
@@ -190,12 +193,8 @@ class ServerSessionInterface(SessionInterface):
         cookie = request.cookies.get(self.get_cookie_name(app))
         return (token if _plausible(token) else None), (cookie if _plausible(cookie) else None)
 
-    def save_session(self, app: Flask, session: SessionMixin, response: Response) -> None:
-        assert isinstance(session, ServerSession)
-        if session.unavailable:
-            return
-        if session.accessed:
-            response.vary.add("Cookie")
+    def _writes(self, session: ServerSession) -> list[Op]:
+        """What storing ``session`` takes now (nothing when nothing changed)."""
         ops = list(session.store_with)
         if session.replaced_sid:
             ops.append(Op(self.store, "delete", _hash(session.replaced_sid)))
@@ -204,14 +203,43 @@ class ServerSessionInterface(SessionInterface):
         if session.sid and session.modified and remaining > 0:
             data = json.dumps(dict(session), separators=(",", ":"))
             ops.append(Op(self.store, "put", _hash(session.sid), data, remaining))
-        if ops:
-            try:
+        return ops
+
+    def send(self, session: ServerSession) -> None:
+        """Start storing ``session`` now; :meth:`save_session` reads the store's answer.
+
+        Changes made to the session afterwards are still saved, in a round trip of their own.
+        """
+        ops = self._writes(session)
+        if not ops:
+            return
+        try:
+            session.in_flight = submit(ops)
+        except SessionStoreUnavailable:
+            session.unavailable = True
+            raise
+        session.store_with = ()
+        session.replaced_sid = None
+        session.modified = False
+
+    def save_session(self, app: Flask, session: SessionMixin, response: Response) -> None:
+        assert isinstance(session, ServerSession)
+        in_flight, session.in_flight = session.in_flight, None
+        if session.unavailable:
+            return
+        if session.accessed:
+            response.vary.add("Cookie")
+        ops = self._writes(session)
+        try:
+            if in_flight is not None:
+                in_flight.results()
+            if ops:
                 batch(ops)
-            except SessionStoreUnavailable:
-                # The error page that follows must not try (and wait) again, nor set a cookie
-                # for a session that was never stored.
-                session.unavailable = True
-                raise
+        except SessionStoreUnavailable:
+            # The error page that follows must not try (and wait) again, nor set a cookie
+            # for a session that was never stored.
+            session.unavailable = True
+            raise
         if not session.sid:
             return
         if session.new:
@@ -224,6 +252,19 @@ class ServerSessionInterface(SessionInterface):
                 path="/",
                 **cookie_options(app, request),
             )
+
+
+def store_now() -> None:
+    """Start storing the current session while the response is still being built.
+
+    A launch calls this once its new session is complete: the store works on the write while
+    the worker builds the redirect, instead of the worker waiting for it at the very end. The
+    response is still only sent once the store has confirmed the write (``save_session``).
+    """
+    interface = current_app.session_interface
+    current = session._get_current_object()  # type: ignore[attr-defined]
+    if isinstance(interface, ServerSessionInterface) and isinstance(current, ServerSession):
+        interface.send(current)
 
 
 def refuse_if_unavailable() -> None:

@@ -37,7 +37,7 @@ from ctom_lti.lti.login import LoginOutcome, LoginRequest, begin_login, query_st
 from ctom_lti.lti.runtime import get_runtime
 from ctom_lti.lti.services import registration_for
 from ctom_lti.lti.session_launch import SessionLaunch
-from ctom_lti.lti.sessions import ServerSession
+from ctom_lti.lti.sessions import ServerSession, store_now
 from ctom_lti.lti.web import add_token, tool_url
 from ctom_lti.models import Role
 
@@ -204,6 +204,7 @@ def _start_session(finished: flow.Finished, settings: flow.Settings) -> Response
         token_mode=finished.token_mode,
         store_with=finished.store_with_session,
     )
+    store_now()
     if finished.deep_link:
         url = tool_url("lti.deep_link", cohort_id=finished.cohort_id)
     else:

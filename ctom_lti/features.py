@@ -249,13 +249,21 @@ class FeatureRegistry:
         :param values: the values of :meth:`card_facts`, by the same labels.
         """
         cards: list[Card] = []
-        for feature in self.features:
-            if feature.cards is None:
-                continue
-            prefix = feature.name + "__"
-            own = {k.removeprefix(prefix): v for k, v in values.items() if k.startswith(prefix)}
+        for feature, labels in self._fact_labels:
+            assert feature.cards is not None
+            own = {name: values[label] for label, name in labels if label in values}
             cards += feature.cards.rule(viewer, own)
         return sorted(cards, key=lambda c: not c.due)
+
+    @cached_property
+    def _fact_labels(self) -> tuple[tuple[Feature, tuple[tuple[str, str], ...]], ...]:
+        """Each feature with cards, and its facts' (label, name) pairs (see :meth:`card_facts`);
+        worked out once, not on every home page."""
+        return tuple(
+            (feature, tuple((f"{feature.name}__{name}", name) for name in feature.cards.facts))
+            for feature in self.features
+            if feature.cards is not None
+        )
 
     @property
     def model_modules(self) -> tuple[ModuleType, ...]:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from typing import Any
 from urllib.parse import urlencode
 
@@ -79,6 +80,27 @@ def tool_url(endpoint: str, **values: Any) -> str:
     ):
         return add_token(cohort_url(endpoint, cohort_id))
     return add_token(url_for(endpoint, **values))
+
+
+def cohort_links(endpoints: Iterable[str], cohort_id: int) -> list[str]:
+    """``tool_url(endpoint, cohort_id=cohort_id)`` for each of ``endpoints``, in order.
+
+    For pages that link to many of their cohort's pages (the navigation bar, the home page's
+    cards): the request's session token, mount point and memo are looked up once, not per link.
+    """
+    memo = _memo()
+    root = request.script_root
+    token = _token()
+    query = urlencode({TOKEN_PARAM: token}) if token is not None else ""
+    links = []
+    for endpoint in endpoints:
+        key = (root, endpoint, cohort_id)
+        url = memo.get(key)
+        if url is None:
+            url = url_for(endpoint, cohort_id=cohort_id)
+            _remember(memo, key, url)
+        links.append(url + ("&" if "?" in url else "?") + query if query else url)
+    return links
 
 
 def add_token(url: str) -> str:

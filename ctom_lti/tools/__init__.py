@@ -71,7 +71,7 @@ class NavLink:
 def _nav_links(registry: FeatureRegistry) -> list[NavLink]:
     """The navigation bar for the current viewer: the pages their roles may open."""
     from ctom_lti.lti.access import current_launch
-    from ctom_lti.lti.web import tool_url
+    from ctom_lti.lti.web import cohort_links
 
     cohort_id = (request.view_args or {}).get("cohort_id")
     if cohort_id is None:
@@ -84,11 +84,8 @@ def _nav_links(registry: FeatureRegistry) -> list[NavLink]:
     current = exact or next(
         (p for p in pages if p.endpoint.partition(".")[0] == request.blueprint), None
     )
+    urls = cohort_links((page.endpoint for page in pages), launch.cohort_id)
     return [
-        NavLink(
-            page.nav_label or page.title,
-            tool_url(page.endpoint, cohort_id=launch.cohort_id),
-            page is current,
-        )
-        for page in pages
+        NavLink(page.nav_label or page.title, url, page is current)
+        for page, url in zip(pages, urls, strict=True)
     ]

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Container
+from collections.abc import Container, Sequence
 from dataclasses import dataclass
 
 from flask import Blueprint, current_app, flash, redirect, render_template, request
@@ -14,7 +14,7 @@ from ctom_lti.features import Card, FeatureRegistry, registry_of
 from ctom_lti.lti.access import launch_required
 from ctom_lti.lti.roles import ROLE_PRECEDENCE
 from ctom_lti.lti.session_launch import SessionLaunch
-from ctom_lti.lti.web import tool_url
+from ctom_lti.lti.web import cohort_links, tool_url
 from ctom_lti.models import Cohort, Role
 from ctom_lti.tools.home.rules import home_cards
 from ctom_lti.tools.home.service import HomeStatements, home_statements, home_summary
@@ -35,10 +35,14 @@ class Action:
     due: bool
 
 
-def _action(card: Card, cohort_id: int, served: Container[str]) -> Action:
-    endpoint = card.endpoint
-    url = tool_url(endpoint, cohort_id=cohort_id) if endpoint and endpoint in served else None
-    return Action(card.title, card.description, url, card.due)
+def _actions(cards: Sequence[Card], cohort_id: int, served: Container[str]) -> list[Action]:
+    """The cards as the page shows them, their links built together (``cohort_links``)."""
+    endpoints = [c.endpoint if c.endpoint and c.endpoint in served else None for c in cards]
+    urls = iter(cohort_links([e for e in endpoints if e], cohort_id))
+    return [
+        Action(card.title, card.description, next(urls) if endpoint else None, card.due)
+        for card, endpoint in zip(cards, endpoints, strict=True)
+    ]
 
 
 def _statements(registry: FeatureRegistry) -> HomeStatements:
@@ -68,14 +72,14 @@ def index(launch: SessionLaunch, cohort_id: int) -> str:
             principle = load_curriculum().principle(request.args["principle"]).name
         except KeyError:
             principle = None
-    served = current_app.view_functions
+    actions = _actions(cards, launch.cohort_id, current_app.view_functions)
     return render_template(
         "home/index.html",
         launch=launch,
         summary=summary,
         # Split here: a filter chain in the template costs more than the whole split.
-        due=[_action(card, launch.cohort_id, served) for card in cards if card.due],
-        others=[_action(card, launch.cohort_id, served) for card in cards if not card.due],
+        due=[action for action in actions if action.due],
+        others=[action for action in actions if not action.due],
         roles=[r.value for r in ROLE_PRECEDENCE if r in launch.roles],
         pending=pending,
         principle=principle,

@@ -22,6 +22,10 @@ from typing import Any
 _production = Path(__file__).resolve().parent.parent / "gunicorn.conf.py"
 exec(compile(_production.read_text(), str(_production), "exec"))
 _production_post_fork = globals()["post_fork"]  # defined by the production settings above
+# A worker recycled mid-run would take its CPU time with it (the benchmark reads it from /proc
+# by pid): a benchmark worker lives for the whole run.
+max_requests = 0
+max_requests_jitter = 0
 
 _cpu_log_path = os.environ["CTOM_BENCH_CPU_LOG"]
 _cpu_log: Any = None

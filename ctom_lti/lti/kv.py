@@ -5,31 +5,18 @@ through one of these, never a per-process dict. ``take`` is atomic, which is wha
 state and continuation tokens single-use.
 
 A launch needs several of these reads and writes; :func:`batch` sends them to Redis in one round
-trip (each Redis command costs about as much CPU as the rest of a launch step).
-
-When Redis is down, frozen or refusing writes, every operation raises
-:class:`~ctom_lti.errors.SessionStoreUnavailable` (a 503 page) within the configured timeout,
-never a raw Redis error, and the next operation tries Redis afresh, so the tool recovers as soon
-as Redis answers again.
+trip (each Redis command costs about as much CPU as the rest of a launch step). The Redis
+connection and its failure handling are ``redis_commands``'s; the table is ``database_store``'s.
 """
 
 from __future__ import annotations
 
-import logging
-import random
 from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import timedelta
-from typing import Any, Literal, Protocol
+from typing import TYPE_CHECKING, Any, Literal, Protocol
 
-from sqlalchemy import Engine, Table, delete, select
-from sqlalchemy.dialects.postgresql import insert as pg_insert
-from sqlalchemy.dialects.sqlite import insert as sqlite_insert
-
-from ctom_lti.db import utcnow
-from ctom_lti.errors import SessionStoreUnavailable
-
-log = logging.getLogger(__name__)
+if TYPE_CHECKING:
+    from ctom_lti.lti.redis_commands import Flight, RedisCommands
 
 #: Values without a natural lifetime (e.g. the registration generation) still expire eventually.
 FOREVER = 30 * 24 * 3600
@@ -107,7 +94,7 @@ class Pending:
     """The results of a :func:`submit`, read on demand."""
 
     def __init__(
-        self, ops: Sequence[Op], flight: _Flight | None, results: list[str | None] | None = None
+        self, ops: Sequence[Op], flight: Flight | None, results: list[str | None] | None = None
     ) -> None:
         self._ops = ops
         self._flight = flight
@@ -129,112 +116,6 @@ def _result(op: Op, reply: Any) -> str | None:
     if isinstance(reply, bytes) and op.action in ("get", "take"):
         return reply.decode()
     return None
-
-
-class _Flight:
-    """Commands written to a connection whose replies have not been read yet."""
-
-    def __init__(self, owner: RedisCommands, commands: Sequence[tuple[Any, ...]]) -> None:
-        self.owner = owner
-        self.commands = commands
-        self.connection: Any = None
-        self._replies: list[Any] | None = None
-
-    def replies(self) -> list[Any]:
-        if self._replies is None:
-            self._replies = self.owner.receive(self)
-        return self._replies
-
-
-class RedisCommands:
-    """Send commands to Redis over redis-py's connections, without its per-command machinery.
-
-    redis-py's client and pipeline objects (retries, metrics hooks, response callbacks) cost two
-    to three times the socket round trip itself; a launch sends a handful of commands, so this
-    class writes them with the connection's own packer and reads the raw replies. Connecting,
-    authentication, database selection, TLS and parsing stay redis-py's. Each batch in flight has
-    a connection of its own from the pool, returned once its replies are read.
-
-    A dropped connection (Redis restarted) is retried once on a fresh connection (a take retried
-    that way may find its key already taken, which callers treat as "already used"). A timeout
-    is not retried: connecting and each reply are bounded by ``timeout`` seconds, so a frozen
-    Redis costs a request about that long before it is answered with a 503.
-    """
-
-    def __init__(self, url: str, *, timeout: float = 1.0, **options: Any) -> None:
-        import redis
-        from redis.backoff import NoBackoff
-        from redis.retry import Retry
-
-        self._pool = redis.ConnectionPool.from_url(
-            url,
-            socket_timeout=timeout,
-            socket_connect_timeout=timeout,
-            # Retries here would multiply the time a request waits on a frozen Redis.
-            retry=Retry(NoBackoff(), 0),
-            **options,
-        )
-        self._dropped = redis.ConnectionError
-        self._failed = redis.RedisError
-
-    def send(self, commands: Sequence[tuple[Any, ...]]) -> _Flight:
-        """Write ``commands`` in one go; their replies are read by :meth:`receive`."""
-        flight = _Flight(self, commands)
-        try:
-            self._write(flight, retry=True)
-        except self._failed as exc:
-            raise _unavailable(exc) from exc
-        return flight
-
-    def _write(self, flight: _Flight, *, retry: bool) -> None:
-        # A connection is the flight's until its replies are read, then goes back to the pool:
-        # a server that runs each request on a new thread (the demo, tests, threaded workers)
-        # would otherwise keep one connection per thread it ever ran, until the pool is empty.
-        connection: Any = self._pool.get_connection()
-        try:
-            try:
-                connection.send_packed_command(connection.pack_commands(flight.commands))
-            except self._dropped:
-                connection.disconnect()
-                if not retry:
-                    raise
-                connection.send_packed_command(connection.pack_commands(flight.commands))
-        except BaseException:
-            self._pool.release(connection)
-            raise
-        flight.connection = connection
-
-    def receive(self, flight: _Flight) -> list[Any]:
-        """Read the replies to ``flight`` (in order)."""
-        try:
-            try:
-                return self._read(flight)
-            except self._dropped:
-                pass
-            self._write(flight, retry=False)  # once more, on a fresh connection
-            return self._read(flight)
-        except self._failed as exc:
-            raise _unavailable(exc) from exc
-
-    def _read(self, flight: _Flight) -> list[Any]:
-        connection = flight.connection
-        try:
-            return [connection.read_response() for _ in flight.commands]
-        except BaseException:
-            # Replies may be left unread; never reuse the connection in that state.
-            connection.disconnect()
-            raise
-        finally:
-            self._pool.release(connection)
-
-    def execute(self, commands: Sequence[tuple[Any, ...]]) -> list[Any]:
-        """Send ``commands`` in one round trip and return their raw replies, in order."""
-        return self.send(commands).replies()
-
-
-def _unavailable(exc: Exception) -> SessionStoreUnavailable:
-    log.warning("Redis is unavailable: %s: %s", type(exc).__name__, exc)
-    return SessionStoreUnavailable()
 
 
 class RedisStore:
@@ -271,73 +152,3 @@ class RedisStore:
 
     def add(self, key: str, value: str, ttl: int) -> bool:
         return batch([Op(self, "add", key, value, ttl)])[0] is not None
-
-
-class DatabaseStore:
-    """A key/value table (``key``, ``value``, ``expires_at``), used when there is no Redis.
-
-    Each call is its own short transaction on the engine, independent of the request's ORM
-    session, so a take is committed (and visible to other workers) before the launch goes on.
-    """
-
-    #: About one write in this many also sweeps expired rows.
-    _PURGE_EVERY = 200
-
-    def __init__(self, engine: Engine, table: Table) -> None:
-        self._engine = engine
-        self._table = table
-        insert = pg_insert if engine.dialect.name == "postgresql" else sqlite_insert
-        self._insert = insert
-
-    def put(self, key: str, value: str, ttl: int) -> None:
-        now = utcnow()
-        expires = now + timedelta(seconds=max(1, int(ttl)))
-        t = self._table
-        stmt = self._insert(t).values(key=key, value=value, expires_at=expires)
-        stmt = stmt.on_conflict_do_update(
-            index_elements=[t.c.key], set_={"value": value, "expires_at": expires}
-        )
-        with self._engine.begin() as conn:
-            conn.execute(stmt)
-            if random.randrange(self._PURGE_EVERY) == 0:  # noqa: S311 - not security relevant
-                conn.execute(delete(t).where(t.c.expires_at < now))
-
-    def get(self, key: str) -> str | None:
-        t = self._table
-        with self._engine.connect() as conn:
-            value: str | None = conn.execute(
-                select(t.c.value).where(t.c.key == key, t.c.expires_at > utcnow())
-            ).scalar_one_or_none()
-        return value
-
-    def take(self, key: str) -> str | None:
-        t = self._table
-        with self._engine.begin() as conn:
-            row = conn.execute(
-                delete(t).where(t.c.key == key).returning(t.c.value, t.c.expires_at)
-            ).first()
-        if row is None or row.expires_at <= utcnow():
-            return None
-        value: str = row.value
-        return value
-
-    def delete(self, key: str) -> None:
-        with self._engine.begin() as conn:
-            conn.execute(delete(self._table).where(self._table.c.key == key))
-
-    def add(self, key: str, value: str, ttl: int) -> bool:
-        now = utcnow()
-        expires = now + timedelta(seconds=max(1, int(ttl)))
-        t = self._table
-        insert = self._insert(t).values(key=key, value=value, expires_at=expires)
-        # A row left behind expired counts as free; a live one wins, atomically.
-        stmt = insert.on_conflict_do_update(
-            index_elements=[t.c.key],
-            set_={"value": value, "expires_at": expires},
-            where=t.c.expires_at <= now,
-        ).returning(t.c.key)
-        with self._engine.begin() as conn:
-            added = conn.execute(stmt).first() is not None
-            if random.randrange(self._PURGE_EVERY) == 0:  # noqa: S311 - not security relevant
-                conn.execute(delete(t).where(t.c.expires_at < now))
-        return added

@@ -11,11 +11,13 @@ from dataclasses import dataclass
 from flask import Flask, current_app
 
 from ctom_lti.db import get_engine
+from ctom_lti.lti.database_store import DatabaseStore
 from ctom_lti.lti.http import TimeoutSession, make_http_session
 from ctom_lti.lti.keys import Keyring, get_keyring
-from ctom_lti.lti.kv import DatabaseStore, KeyValueStore, RedisCommands, RedisStore
+from ctom_lti.lti.kv import KeyValueStore, RedisStore
 from ctom_lti.lti.models import CacheRecord, LaunchStateRecord, ServiceTokenRecord, SessionRecord
 from ctom_lti.lti.platform_keys import PlatformKeys
+from ctom_lti.lti.redis_commands import RedisCommands
 from ctom_lti.lti.service_connector import CtomServiceConnector
 from ctom_lti.lti.state_store import LaunchStateStore
 from ctom_lti.lti.tool_config import DbToolConf, Registry

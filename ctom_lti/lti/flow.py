@@ -31,7 +31,8 @@ from ctom_lti.links import PROGRAMME_PAGES, LinkablePage
 from ctom_lti.lti.context import LaunchContext, LaunchContextError, parse_launch
 from ctom_lti.lti.deep_linking import Landing, landing_for
 from ctom_lti.lti.kv import Op
-from ctom_lti.lti.launch import CtomMessageLaunch, LaunchRefused, ValidatedLaunch
+from ctom_lti.lti.launch import CtomMessageLaunch
+from ctom_lti.lti.launch_outcome import LaunchRefused, ValidatedLaunch
 from ctom_lti.lti.provisioning import LaunchRecord, record_launch
 from ctom_lti.lti.runtime import LtiRuntime
 from ctom_lti.lti.state_store import digest

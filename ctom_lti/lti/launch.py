@@ -32,82 +32,35 @@ from __future__ import annotations
 import hmac
 import time
 from collections.abc import Mapping
-from dataclasses import dataclass, field
 from typing import Any
 
 import requests
-from pylti1p3.cookie import CookieService
 from pylti1p3.exception import LtiException
 from pylti1p3.message_launch import MessageLaunch
-from pylti1p3.message_validators import get_validators
-from pylti1p3.session import SessionService
 
-from ctom_lti.errors import LaunchError
 from ctom_lti.lti import claims
-from ctom_lti.lti.claim_shapes import ID_MAX, claim_problem
+from ctom_lti.lti.claim_shapes import ID_MAX
 from ctom_lti.lti.context import audience_client_id
-from ctom_lti.lti.jws import (
-    CompactJws,
-    MalformedToken,
-    check_claims,
-    parse_compact,
-    signature_valid,
-)
+from ctom_lti.lti.jws import CompactJws, MalformedToken, check_claims, signature_valid
 from ctom_lti.lti.kv import KeyValueStore, Op, Pending, batch, submit
+from ctom_lti.lti.launch_messages import message_problem
+from ctom_lti.lti.launch_outcome import (
+    CLAIM_PROBLEMS,
+    LaunchRefused,
+    ValidatedLaunch,
+    expired_or_used,
+)
+from ctom_lti.lti.launch_read_ahead import (
+    MAX_ID_TOKEN_LENGTH,
+    fingerprint_keys,
+    parse_unverified,
+    signature_ahead,
+)
+from ctom_lti.lti.launch_request import NoCookies, NoSession, ParamsRequest
 from ctom_lti.lti.platform_keys import PlatformKeyError, PlatformKeys
-from ctom_lti.lti.provisioning import cohort_fingerprint_key, fingerprint_key
 from ctom_lti.lti.state_store import LaunchStateStore, LoginState
 from ctom_lti.lti.tool_config import CtomRegistration, DbToolConf
 from ctom_lti.text import has_control
-
-#: An id_token is a few kilobytes; anything much larger is refused before decoding.
-MAX_ID_TOKEN_LENGTH = 64 * 1024
-
-_CLAIM_PROBLEMS = {
-    "issuer": "The launch names a different issuer than its registration.",
-    "audience": "The launch is meant for a different tool.",
-    "times": "The launch's id_token lacks valid exp and iat times.",
-    "expired": "The launch has expired.",
-    "future": "The launch is dated in the future; the platform's clock and ours disagree.",
-}
-
-
-class LaunchRefused(LaunchError):
-    """A launch that failed validation; ``message`` is safe to show to the person.
-
-    Answered by the one error handler (``ctom_lti.errors``) as a 400 page; without a ``hint``
-    of its own it tells the person to open the tool from Canvas again.
-    """
-
-    def __init__(self, message: str, *, hint: str | None = None) -> None:
-        super().__init__(message, hint=hint)
-
-
-@dataclass(frozen=True)
-class ValidatedLaunch:
-    """A launch that passed every check."""
-
-    body: Mapping[str, Any]
-    registration: CtomRegistration
-    login: LoginState
-    state: str
-    #: Shared-cache values read together with the login record, by key (see ``provisioning``).
-    prefetched: Mapping[str, str | None] = field(default_factory=dict)
-
-
-class _NoSession(SessionService):  # type: ignore[misc]
-    """pylti1p3 insists on a session service; launch state lives in our store instead."""
-
-    def __init__(self) -> None:  # no Flask session involvement at all
-        pass
-
-
-class _NoCookies(CookieService):  # type: ignore[misc]
-    def get_cookie(self, name: str) -> None:
-        return None
-
-    def set_cookie(self, name: str, value: str | int, exp: int | None = 3600) -> None:
-        return None
 
 
 class CtomMessageLaunch(MessageLaunch):  # type: ignore[misc]
@@ -126,10 +79,10 @@ class CtomMessageLaunch(MessageLaunch):  # type: ignore[misc]
         leeway: int = 60,
     ) -> None:
         super().__init__(
-            _ParamsRequest(params),
+            ParamsRequest(params),
             tool_config,
-            session_service=_NoSession(),
-            cookie_service=_NoCookies(),
+            session_service=NoSession(),
+            cookie_service=NoCookies(),
             requests_session=requests_session,
             service_connector_cls=service_connector_cls,
         )
@@ -159,7 +112,7 @@ class CtomMessageLaunch(MessageLaunch):  # type: ignore[misc]
             self.validate_state()
             try:
                 self.validate_jwt_format()
-                self._message_verdict = (self._message_problem(),)
+                self._message_verdict = (message_problem(self._jwt["body"]),)
             finally:
                 # The state's own refusal (already used) comes first, as step 1's.
                 self._await_state()
@@ -189,12 +142,14 @@ class CtomMessageLaunch(MessageLaunch):  # type: ignore[misc]
         # already checks out against the locally cached registration, the state's one use. The
         # token is parsed (not trusted) here only for that; its errors are reported at their
         # own step below.
-        self._parsed = self._parse()
-        fingerprints = self._fingerprint_keys(self._parsed)
+        self._parsed = parse_unverified(self._get_request_param("id_token"))
+        fingerprints = fingerprint_keys(self._parsed)
         ops = [self._tool_config.registry.generation_op()]
         ops += [Op(self._cache, "get", key) for key in fingerprints]
         if login is not None:
-            self._speculate()
+            self._signature_checked = signature_ahead(
+                self._parsed, self._tool_config.registry, self._platform_keys
+            )
             # Only a token the platform signed spends a state: what anyone can send stores
             # nothing. Otherwise the state is spent once every check has passed (``_spend``).
             if self._signature_checked is not None and self._signature_checked[3]:
@@ -205,7 +160,7 @@ class CtomMessageLaunch(MessageLaunch):  # type: ignore[misc]
         self._fingerprints = fingerprints
         if login is None:
             self._await_state()
-            raise _expired_or_used()
+            raise expired_or_used()
         self._login = login
         return self
 
@@ -219,7 +174,7 @@ class CtomMessageLaunch(MessageLaunch):  # type: ignore[misc]
         found = results[1 : 1 + len(self._fingerprints)]
         self._prefetched.update(zip(self._fingerprints, found, strict=True))
         if self._spent and results[-1] is None:
-            raise _expired_or_used()
+            raise expired_or_used()
 
     def _spend(self) -> None:
         """Use up the state after a launch passed every check, unless that was done already."""
@@ -227,48 +182,7 @@ class CtomMessageLaunch(MessageLaunch):  # type: ignore[misc]
             return
         self._spent = True
         if batch([self._states.use_op(self._get_request_param("state"))])[0] is None:
-            raise _expired_or_used()
-
-    def _speculate(self) -> None:
-        parsed = self._parsed
-        if not isinstance(parsed, CompactJws):
-            return
-        iss, client_id = parsed.payload.get("iss"), audience_client_id(parsed.payload)
-        kid, alg = parsed.header.get("kid"), parsed.header.get("alg")
-        if not all(isinstance(v, str) and v for v in (iss, client_id, kid, alg)):
-            return
-        registration = self._tool_config.registry.peek(str(iss), str(client_id))
-        if registration is None:
-            return
-        # Cached keys only: nothing is fetched for a launch whose state is not yet confirmed.
-        key = self._platform_keys.cached(registration.key_set_url, str(kid), str(alg))
-        if key is None:
-            return
-        self._signature_checked = (registration, kid, alg, signature_valid(parsed, key, str(alg)))
-
-    def _parse(self) -> CompactJws | MalformedToken | None:
-        token = self._get_request_param("id_token")
-        if not token or len(token) > MAX_ID_TOKEN_LENGTH or token.count(".") != 2:
-            return None
-        try:
-            return parse_compact(token)
-        except MalformedToken as exc:
-            return exc
-
-    @staticmethod
-    def _fingerprint_keys(parsed: CompactJws | MalformedToken | None) -> tuple[str, ...]:
-        if not isinstance(parsed, CompactJws):
-            return ()
-        body = parsed.payload
-        iss, client_id, sub = body.get("iss"), audience_client_id(body), body.get("sub")
-        context = body.get(claims.CONTEXT)
-        context_id = context.get("id") if isinstance(context, dict) else None
-        if not all(isinstance(v, str) and v for v in (iss, client_id, sub, context_id)):
-            return ()
-        return (
-            fingerprint_key(str(iss), str(client_id), str(sub), str(context_id)),
-            cohort_fingerprint_key(str(iss), str(client_id), str(context_id)),
-        )
+            raise expired_or_used()
 
     def validate_jwt_format(self) -> CtomMessageLaunch:
         token = self._get_request_param("id_token")
@@ -335,7 +249,7 @@ class CtomMessageLaunch(MessageLaunch):  # type: ignore[misc]
             leeway=self._leeway,
         )
         if problem is not None:
-            raise LaunchRefused(_CLAIM_PROBLEMS[problem])
+            raise LaunchRefused(CLAIM_PROBLEMS[problem])
         return self
 
     def validate_nonce(self) -> CtomMessageLaunch:
@@ -366,31 +280,10 @@ class CtomMessageLaunch(MessageLaunch):  # type: ignore[misc]
 
     def validate_message(self) -> CtomMessageLaunch:
         verdict = self._message_verdict
-        problem = verdict[0] if verdict is not None else self._message_problem()
+        problem = verdict[0] if verdict is not None else message_problem(self._jwt["body"])
         if problem is not None:
             raise problem
         return self
-
-    def _message_problem(self) -> LaunchRefused | None:
-        """Step 8's refusal for this token, if any (a pure function of the token's claims)."""
-        body = self._jwt["body"]
-        message_type = body.get(claims.MESSAGE_TYPE)
-        if not isinstance(message_type, str) or message_type not in claims.SUPPORTED_MESSAGE_TYPES:
-            return LaunchRefused(
-                "The tool cannot handle this kind of launch "
-                f"({str(message_type)[:60] if message_type else 'no message type'}).",
-                hint="Open CTO Mentor from the course navigation or a module link.",
-            )
-        problem = claim_problem(body)
-        if problem is not None:
-            return LaunchRefused(problem)
-        try:
-            for validator in get_validators():
-                if validator.can_validate(body):
-                    validator.validate(body)  # raises LtiException with what is missing
-        except LtiException as exc:
-            return LaunchRefused(str(exc))
-        return None
 
     # -- results ---------------------------------------------------------------------------
     def validated(self) -> ValidatedLaunch:
@@ -404,22 +297,3 @@ class CtomMessageLaunch(MessageLaunch):  # type: ignore[misc]
             state=self._get_request_param("state"),
             prefetched=self._prefetched,
         )
-
-
-def _expired_or_used() -> LaunchRefused:
-    return LaunchRefused(
-        "This launch has expired or was already used. Launches work once and for ten minutes."
-    )
-
-
-class _ParamsRequest:
-    """The request object pylti1p3 keeps a reference to; parameters come from a mapping."""
-
-    def __init__(self, params: Mapping[str, str]) -> None:
-        self._params = params
-
-    def get_param(self, key: str) -> str | None:
-        return self._params.get(key)
-
-    def is_secure(self) -> bool:
-        return True

@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from urllib.parse import urlencode, urlsplit
 
 from ctom_lti.lti.kv import Pending, submit
-from ctom_lti.lti.launch import LaunchRefused
+from ctom_lti.lti.launch_outcome import LaunchRefused
 from ctom_lti.lti.runtime import LtiRuntime
 from ctom_lti.lti.tool_config import CtomRegistration
 from ctom_lti.text import has_control

@@ -32,7 +32,7 @@ from ctom_lti.lti.deep_linking import (
     response_jwt,
     select_items,
 )
-from ctom_lti.lti.launch import LaunchRefused
+from ctom_lti.lti.launch_outcome import LaunchRefused
 from ctom_lti.lti.login import LoginOutcome, LoginRequest, begin_login, query_string
 from ctom_lti.lti.runtime import get_runtime
 from ctom_lti.lti.services import registration_for

@@ -21,7 +21,7 @@ from ctom_lti.features import Feature
 from ctom_lti.lti.access import launch_required
 from ctom_lti.lti.advantage import PlatformServiceError, ServiceUnavailable
 from ctom_lti.lti.keys import KeyringError
-from ctom_lti.lti.launch import LaunchRefused
+from ctom_lti.lti.launch_outcome import LaunchRefused
 from ctom_lti.lti.session_launch import SessionLaunch
 from ctom_lti.models import Role
 from tests.lti_fixtures import LaunchActions

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from ctom_lti.lti.launch import LaunchRefused
+from ctom_lti.lti.launch_outcome import LaunchRefused
 from ctom_lti.lti.login import LoginRequest
 
 BASE = {"iss": "https://canvas.instructure.com", "login_hint": "abc", "client_id": "1"}

@@ -28,7 +28,7 @@ def init_app(app: Flask) -> None:
     """
     from flask_wtf.csrf import CSRFProtect  # type: ignore[import-untyped]
 
-    from ctom_lti.lti import about, runtime, views, web
+    from ctom_lti.lti import about, deep_link_views, runtime, views, web
     from ctom_lti.lti.sessions import (
         ServerSessionInterface,
         raise_refused_body,
@@ -49,6 +49,7 @@ def init_app(app: Flask) -> None:
     app.before_request(raise_refused_body)
     csrf = CSRFProtect(app)
     app.register_blueprint(views.bp)
+    app.register_blueprint(deep_link_views.bp)
     app.register_blueprint(about.bp)
     # These are authenticated by the signed launch (or its one-time continuation), not a form.
     for view in (views.login, views.launch, views.launch_continue):

@@ -254,6 +254,13 @@ class ServerSessionInterface(SessionInterface):
             )
 
 
+def current_session() -> ServerSession:
+    """The request's session, as the interface ``ctom_lti.lti.init_app`` installs makes it."""
+    current = session._get_current_object()  # type: ignore[attr-defined]
+    assert isinstance(current, ServerSession), "ctom_lti.lti.init_app installs the interface"
+    return current
+
+
 def store_now() -> None:
     """Start storing the current session while the response is still being built.
 

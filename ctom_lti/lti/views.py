@@ -1,4 +1,7 @@
-"""HTTP endpoints of the LTI layer: login, launch, key set, developer-key JSON, deep-link picker."""
+"""HTTP endpoints of the LTI layer: login, launch, key set, developer-key JSON.
+
+The deep-link picker a launch may lead to has its own (``deep_link_views``).
+"""
 
 from __future__ import annotations
 
@@ -10,36 +13,22 @@ from flask import (
     Blueprint,
     current_app,
     make_response,
-    render_template,
     request,
-    session,
     url_for,
 )
 from werkzeug.wrappers import Response
 
-from ctom_lti.curriculum import load_curriculum
 from ctom_lti.db import get_engine
-from ctom_lti.errors import BadRequest, Forbidden
 from ctom_lti.features import registry_of
 from ctom_lti.links import HOME
 from ctom_lti.lti import flow, pages
-from ctom_lti.lti.access import launch_required
 from ctom_lti.lti.config_json import LAUNCH_PATH, developer_key_config
 from ctom_lti.lti.cookies import cookie_options
-from ctom_lti.lti.deep_linking import (
-    content_items,
-    picker_items,
-    response_jwt,
-    select_items,
-)
 from ctom_lti.lti.launch_outcome import LaunchRefused
 from ctom_lti.lti.login import LoginOutcome, LoginRequest, begin_login, query_string
 from ctom_lti.lti.runtime import get_runtime
-from ctom_lti.lti.services import registration_for
-from ctom_lti.lti.session_launch import SessionLaunch
-from ctom_lti.lti.sessions import ServerSession, store_now
+from ctom_lti.lti.sessions import current_session, store_now
 from ctom_lti.lti.web import add_token, tool_url
-from ctom_lti.models import Role
 
 bp = Blueprint("lti", __name__)
 
@@ -191,14 +180,8 @@ def launch_continue() -> Response:
     return _start_session(finished, settings)
 
 
-def _server_session() -> ServerSession:
-    current = session._get_current_object()  # type: ignore[attr-defined]
-    assert isinstance(current, ServerSession), "ctom_lti.lti.init_app installs the interface"
-    return current
-
-
 def _start_session(finished: flow.Finished, settings: flow.Settings) -> Response:
-    _server_session().start(
+    current_session().start(
         finished.session_data,
         lifetime=settings.session_lifetime,
         token_mode=finished.token_mode,
@@ -206,7 +189,7 @@ def _start_session(finished: flow.Finished, settings: flow.Settings) -> Response
     )
     store_now()
     if finished.deep_link:
-        url = tool_url("lti.deep_link", cohort_id=finished.cohort_id)
+        url = tool_url("deep_link.picker", cohort_id=finished.cohort_id)
     else:
         url = add_token(_landing_url(finished))
     return _redirect(url)
@@ -246,76 +229,3 @@ def config_json() -> Response:
     response = make_response(json.dumps(document, indent=2) + "\n")
     response.mimetype = "application/json"
     return response
-
-
-def _require_content_placer(launch: SessionLaunch) -> None:
-    """Refuse unless the person may place content in Canvas (instructors and admins).
-
-    Canvas also sends deep-linking launches to students (a rich-content editor's tool button),
-    so the message type alone does not make someone an author of the course.
-    """
-    if not launch.has_any(Role.INSTRUCTOR, Role.ADMIN):
-        raise Forbidden(
-            "Only instructors and programme administrators can add CTO Mentor pages to Canvas.",
-            hint="Close this window. To share a page with your course, ask your instructor.",
-        )
-
-
-@bp.get("/c/<int:cohort_id>/deep-link")
-@launch_required()
-def deep_link(launch: SessionLaunch, cohort_id: int) -> str:
-    _require_content_placer(launch)
-    if launch.deep_link is None:
-        raise Forbidden(
-            "Pages can only be added to Canvas from a Canvas 'add content' launch.",
-            hint="In Canvas, add an external tool item to a module or an assignment and choose "
-            "CTO Mentor.",
-        )
-    return _render_picker(launch.cohort_id, launch.deep_link.accept_multiple)
-
-
-@bp.post("/c/<int:cohort_id>/deep-link")
-@launch_required()
-def deep_link_submit(launch: SessionLaunch, cohort_id: int) -> tuple[str, int] | Response:
-    _require_content_placer(launch)
-    settings = launch.deep_link
-    if settings is None:
-        raise BadRequest("This session did not come from a Canvas 'add content' launch.")
-    items = picker_items(load_curriculum(), registry_of(current_app).linkable_pages)
-    chosen = request.form.getlist("item")
-    picked, problem = select_items(items, chosen, settings)
-    if problem is not None:
-        return _render_picker(cohort_id, settings.accept_multiple, problem, chosen), 422
-    registration = registration_for(current_app, launch.platform_id)
-    if registration is None:
-        raise Forbidden("This Canvas developer key is no longer registered with the tool.")
-    gradable = launch.placement == "assignment_selection"
-    resources = content_items(picked, _base_url() + LAUNCH_PATH, gradable=gradable)
-    token = response_jwt(registration, launch.deployment_id, settings, resources)
-    # A deep-linking request is answered once; the session stays for the cohort's pages.
-    current = _server_session()
-    current["launch"] = {**current["launch"], "dl": None}
-    response = make_response(
-        render_template("lti/deep_link_return.html", return_url=settings.return_url, jwt=token)
-    )
-    response.headers["Cache-Control"] = "no-store"
-    return response
-
-
-def _render_picker(
-    cohort_id: int,
-    accept_multiple: bool,
-    problem: str | None = None,
-    chosen: list[str] | None = None,
-) -> str:
-    groups: dict[str, list[object]] = {}
-    for item in picker_items(load_curriculum(), registry_of(current_app).linkable_pages):
-        groups.setdefault(item.group, []).append(item)
-    return render_template(
-        "lti/deep_link_picker.html",
-        cohort_id=cohort_id,
-        groups=groups,
-        accept_multiple=accept_multiple,
-        problem=problem,
-        chosen=set(chosen or ()),
-    )

@@ -67,7 +67,7 @@ def lease_problem(app: Flask) -> str | None:
     """Why the lease setting would let a second worker take over a post still under way, or
     None when it is long enough."""
     settings = outbox_settings(app)
-    deadline = float(app.config.get("LTI_HTTP_DEADLINE", 5.0))
+    deadline = float(app.config["LTI_HTTP_DEADLINE"])  # the LTI layer's setting, always loaded
     gap = longest_gap(deadline, settings.quick_wait, settings.quick_tries)
     lease = settings.lease.total_seconds()
     if lease >= gap:

@@ -8,8 +8,9 @@ signer), then measures two kinds of launch, each with a fresh browser as Canvas'
   are written);
 - **returning launches**: the same people again, ``--rounds`` times each.
 
-For every step — the login POST, the launch POST and the landing page the launch redirects to
-— it prints the server time (gunicorn's ``%(D)s``) and the worker's CPU time for that request
+For every step — the login POST and the launch POST, which answers with the landing page itself
+(a landing page reached by a redirect would be a third step, and is shown when there is one) —
+it prints the server time (gunicorn's ``%(D)s``) and the worker's CPU time for that request
 (``benchmarks/gunicorn_timed.conf.py``), medians and 95th percentiles, and the sum of the
 step medians for a full launch, next to the targets. A warm-up (other people, first and
 returning) comes first and is not counted. The platform's own work is never counted.
@@ -88,7 +89,8 @@ from tests.lti_support import http_browser  # noqa: E402
 
 class Launcher(Protocol):
     def launch(self, tool_base: str, person: int, browser: requests.Session) -> str:
-        """One login + launch; returns the landing page's address ("" when there is none)."""
+        """One login + launch; returns the address of a landing page still to be fetched ("" when
+        the launch answered with it)."""
         ...
 
 

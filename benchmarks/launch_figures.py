@@ -14,7 +14,8 @@ from pathlib import Path
 #: the pylti1p3 reference example took :data:`REFERENCE_MS`.
 TARGETS = {"first": 3.5, "returning": 2.5}
 REFERENCE_MS = 4.9
-TOOL_STEPS = ("login", "launch", "landing")
+#: The launch answers with its landing page; a landing reached by a redirect is its own step.
+TOOL_STEPS = ("login", "launch + page", "landing")
 
 StepOf = Callable[[str, str], "str | None"]
 
@@ -25,7 +26,7 @@ def tool_step(method: str, path: str) -> str | None:
     if method == "POST" and path == "/lti/login":
         return "login"
     if method == "POST" and path == "/lti/launch":
-        return "launch"
+        return "launch + page"
     if method == "GET" and re.fullmatch(r"/c/\d+/.*", path):
         return "landing"
     return None
@@ -45,12 +46,12 @@ class Phase:
 
     @property
     def server_total(self) -> float:
-        """Server time per full launch: the sum of the step medians."""
-        return sum(median(values) for values in self.server.values())
+        """Server time per full launch: the sum of the medians of the steps it took."""
+        return sum(median(values) for values in self.server.values() if values)
 
     @property
     def cpu_total(self) -> float:
-        return sum(median(values) for values in self.cpu.values())
+        return sum(median(values) for values in self.cpu.values() if values)
 
 
 def merge(parts: Sequence[Phase]) -> Phase:
@@ -122,6 +123,8 @@ def report(phase: Phase, target: float | None) -> None:
     print("    step            server ms: median    p95   CPU ms: median    p95")
     for step in phase.server:
         server, cpu = phase.server[step], phase.cpu[step]
+        if not server:
+            continue  # e.g. no landing page reached by a redirect
         print(
             f"    {step:14}             {median(server):6.2f} {pct(server, 0.95):6.2f}"
             f"           {median(cpu):6.2f} {pct(cpu, 0.95):6.2f}   ({len(server)} requests)"

@@ -1,7 +1,8 @@
 """The LTI platforms ``launch.py`` drives: the sandbox Canvas, or a light in-process signer.
 
 Each gives ``launch(tool_base, person, browser)``: one login + launch as that person, returning
-the address the tool redirects to (the landing page), or raising :class:`LaunchFailed`. The
+the address of a landing page still to be fetched ("" when the launch answered with the page
+itself, as it does for every page served by GET alone), or raising :class:`LaunchFailed`. The
 platform's own CPU is never counted: the sandbox runs in its own process, the signer in the
 client's.
 """
@@ -63,7 +64,8 @@ class Platform(Protocol):
     def register(self, tool_base: str) -> Registration: ...
 
     def launch(self, tool_base: str, person: int, browser: requests.Session) -> str:
-        """Login + launch for ``person``; returns the landing page's address."""
+        """Login + launch for ``person``; returns the address of a landing page still to be
+        fetched ("" when the launch answered with it)."""
         ...
 
     def stop(self) -> None: ...
@@ -75,9 +77,11 @@ def _error(response: requests.Response) -> str:
 
 
 def _landing(launch: requests.Response) -> str:
-    if launch.status_code != 302:
+    if launch.status_code == 302:
+        return launch.headers["Location"]
+    if launch.status_code != 200 or "data-page-address=" not in launch.text:
         raise LaunchFailed("launch " + _error(launch))
-    return launch.headers["Location"]
+    return ""
 
 
 def register_platform(app: Flask, registration: Registration) -> None:

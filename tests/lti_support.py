@@ -8,6 +8,7 @@ shape Canvas sends (reference/canvas-lti.md §4.6).
 from __future__ import annotations
 
 import base64
+import html
 import json
 import re
 import secrets
@@ -365,3 +366,22 @@ def html_forms(html: str) -> list[HtmlForm]:
         HtmlForm(attrs.get("action", ""), attrs.get("method", "get").lower(), fields)
         for attrs, fields in parser.forms
     ]
+
+
+_PAGE_ADDRESS = re.compile(r'<html\b[^>]*\sdata-page-address="([^"]*)"')
+
+
+def landed(response: Any, status: int = 200) -> str:
+    """The address of the page a launch answered with (it names its own address, which the
+    browser shows in place of the launch's); fails the test if the launch answered otherwise,
+    or with another status than ``status``.
+
+    ``response`` is a Flask test response or a ``requests`` one.
+    """
+    text = response.get_data(as_text=True) if hasattr(response, "get_data") else response.text
+    assert response.status_code == status, (
+        f"the launch answered {response.status_code}: {text[-500:]}"
+    )
+    match = _PAGE_ADDRESS.search(text)
+    assert match, f"the launch's answer names no page address: {text[:500]}"
+    return html.unescape(match.group(1))

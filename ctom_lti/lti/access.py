@@ -8,8 +8,8 @@ in course A cannot reach course B's pages.
 from __future__ import annotations
 
 import functools
-from collections.abc import Callable
-from typing import Concatenate, ParamSpec, TypeVar
+from collections.abc import Callable, Mapping
+from typing import TYPE_CHECKING, Any, Concatenate, ParamSpec, TypeVar
 
 from flask import g, session
 
@@ -17,7 +17,16 @@ from ctom_lti.errors import Forbidden, NotAuthenticated
 from ctom_lti.lti.session_launch import SessionLaunch, launch_from_session_data
 from ctom_lti.models import Role
 
-__all__ = ["SessionLaunch", "current_launch", "launch_required", "require_launch"]
+if TYPE_CHECKING:
+    from ctom_lti.features import FeatureRegistry
+
+__all__ = [
+    "SessionLaunch",
+    "current_launch",
+    "launch_required",
+    "require_launch",
+    "require_page_roles",
+]
 
 P = ParamSpec("P")
 R = TypeVar("R")
@@ -57,6 +66,17 @@ def require_launch(cohort_id: int | None = None, roles: tuple[Role, ...] = ()) -
         names = " or ".join(r.value for r in roles)
         raise Forbidden(f"This page is for the {names} role in this cohort.")
     return launch
+
+
+def require_page_roles(
+    registry: FeatureRegistry, endpoint: str | None, view_args: Mapping[str, Any] | None
+) -> None:
+    """Refuse the request when ``endpoint`` is a feature page whose roles the person lacks
+    (before its view runs, as ``register_features`` arranges for every request)."""
+    page = registry.page_for_endpoint(endpoint)
+    if page is not None and page.roles:
+        cohort_id = (view_args or {}).get("cohort_id")
+        require_launch(cohort_id if isinstance(cohort_id, int) else None, tuple(sorted(page.roles)))
 
 
 def launch_required(

@@ -265,7 +265,7 @@ def store_now() -> None:
     """Start storing the current session while the response is still being built.
 
     A launch calls this once its new session is complete: the store works on the write while
-    the worker builds the redirect, instead of the worker waiting for it at the very end. The
+    the worker builds the landing page, instead of the worker waiting for it at the very end. The
     response is still only sent once the store has confirmed the write (``save_session``).
     """
     interface = current_app.session_interface

@@ -7,7 +7,6 @@ from __future__ import annotations
 
 import json
 from collections.abc import Mapping
-from typing import Any
 
 from flask import (
     Blueprint,
@@ -20,15 +19,15 @@ from werkzeug.wrappers import Response
 
 from ctom_lti.db import get_engine
 from ctom_lti.features import registry_of
-from ctom_lti.links import HOME
 from ctom_lti.lti import flow, pages
 from ctom_lti.lti.config_json import LAUNCH_PATH, developer_key_config
 from ctom_lti.lti.cookies import cookie_options
+from ctom_lti.lti.landing import answer_with, landing_page
 from ctom_lti.lti.launch_outcome import LaunchRefused
 from ctom_lti.lti.login import LoginOutcome, LoginRequest, begin_login, query_string
 from ctom_lti.lti.runtime import get_runtime
 from ctom_lti.lti.sessions import current_session, store_now
-from ctom_lti.lti.web import add_token, tool_url
+from ctom_lti.lti.web import add_token
 
 bp = Blueprint("lti", __name__)
 
@@ -187,31 +186,15 @@ def _start_session(finished: flow.Finished, settings: flow.Settings) -> Response
         token_mode=finished.token_mode,
         store_with=finished.store_with_session,
     )
+    # The store works on the new session while the landing page is built; the response waits
+    # for its confirmation (``save_session``), so no later page can miss it.
     store_now()
-    if finished.deep_link:
-        url = tool_url("deep_link.picker", cohort_id=finished.cohort_id)
-    else:
-        url = add_token(_landing_url(finished))
-    return _redirect(url)
-
-
-def _landing_url(finished: flow.Finished) -> str:
-    landing = finished.landing
     registry = registry_of(current_app)
-    page = registry.page(landing.page)
-    if page is not None:
-        if page.per_principle:
-            return url_for(
-                page.endpoint, cohort_id=finished.cohort_id, principle_key=landing.principle_key
-            )
-        return url_for(page.endpoint, cohort_id=finished.cohort_id)
-    # The page belongs to a feature that has not shipped yet: open home and say so there.
-    values: dict[str, Any] = {"cohort_id": finished.cohort_id}
-    if landing.page != HOME:
-        values["page"] = landing.page
-        if landing.principle_key:
-            values["principle"] = landing.principle_key
-    return url_for(registry.endpoint_of(HOME), **values)
+    page = landing_page(
+        finished.landing, finished.cohort_id, registry, deep_link=finished.deep_link
+    )
+    address = add_token(page.url())
+    return answer_with(page, address, registry) or _redirect(address)
 
 
 @bp.get("/lti/jwks")

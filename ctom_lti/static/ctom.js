@@ -1,3 +1,14 @@
+// A launch answers with its landing page rather than a redirect (one round trip fewer): give
+// the frame that page's own address, so a reload or a bookmark opens the page instead of
+// posting the spent launch again (which the tool refuses as a replay).
+(function () {
+  "use strict";
+  var address = document.documentElement.getAttribute("data-page-address");
+  if (address && window.history && typeof window.history.replaceState === "function") {
+    window.history.replaceState(null, "", address);
+  }
+})();
+
 // Canvas shows the tool in an iframe of fixed height; tell it how tall the page is
 // (the lti.frameResize postMessage Canvas documents) so nothing is cut off or scrolls twice.
 (function () {

@@ -43,14 +43,9 @@ def register_features(app: Flask, features: Iterable[Feature]) -> FeatureRegistr
 
     @app.before_request
     def _guard_page_roles() -> None:
-        page = registry.page_for_endpoint(request.endpoint)
-        if page is not None and page.roles:
-            from ctom_lti.lti.access import require_launch
+        from ctom_lti.lti.access import require_page_roles
 
-            cohort_id = (request.view_args or {}).get("cohort_id")
-            require_launch(
-                cohort_id if isinstance(cohort_id, int) else None, tuple(sorted(page.roles))
-            )
+        require_page_roles(registry, request.endpoint, request.view_args)
 
     @app.context_processor
     def _navigation() -> dict[str, Any]:

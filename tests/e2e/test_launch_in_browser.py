@@ -14,8 +14,10 @@ the tool and submits a form there.
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 from typing import Any
+from urllib.parse import urlsplit
 
 import pytest
 from playwright.sync_api import Cookie, Frame, Page
@@ -95,3 +97,28 @@ def test_launch_with_every_tool_cookie_blocked(
     origin = tool_server.base_url
     assert f"{origin} lti.put_data" in messages, messages
     assert f"{origin} lti.get_data" in messages, messages
+
+
+@pytest.mark.parametrize("block_tool_site", [False, True], ids=["partitioned", "no-cookies"])
+def test_the_frame_shows_the_landing_pages_address_and_a_reload_opens_it_again(
+    tmp_path: Path,
+    sandbox: SandboxServer,
+    tool_server: ServerThread,
+    launchable: dict[str, Any],
+    block_tool_site: bool,
+) -> None:
+    """The launch answers with the home page itself; the frame then shows the page's own
+    address, so reloading it opens the page again instead of posting the spent launch."""
+    with chromium(tmp_path / "chromium", block_tool_site=block_tool_site) as context:
+        page = first_page(context)
+        frame = _open_tool(page, sandbox, launchable)
+        address = urlsplit(frame.evaluate("() => location.href"))
+        assert re.fullmatch(r"/c/\d+/", address.path), address
+        # Without cookies the launch-bound token carries the session, in the address itself.
+        assert ("lt=" in address.query) is block_tool_site, address
+        frame.evaluate("() => location.reload()")
+        reloaded = page.frame(name="tool_content")
+        assert reloaded is not None
+        reloaded.get_by_text(f"Welcome, {launchable['candidate'].name}").wait_for()
+        assert "already used" not in reloaded.content()
+        assert urlsplit(reloaded.url).path == address.path

@@ -23,6 +23,7 @@ from ctom_lti.lti.access import launch_required
 from ctom_lti.lti.session_launch import SessionLaunch
 from ctom_lti.models import Role
 from tests.lti_fixtures import LaunchActions
+from tests.lti_support import landed
 
 notes_bp = Blueprint("notes", __name__)
 
@@ -81,7 +82,7 @@ def nav(page: str) -> list[str]:
 
 
 def test_the_new_feature_has_its_page_nav_entry_and_home_card(lti: LaunchActions) -> None:
-    home_url = lti.launch("instructor").headers["Location"]
+    home_url = landed(lti.launch("instructor"))
     home = lti.client.get(home_url).get_data(as_text=True)
     assert nav(home) == [
         "Home",
@@ -101,7 +102,7 @@ def test_the_new_feature_has_its_page_nav_entry_and_home_card(lti: LaunchActions
 
 
 def test_the_new_page_is_kept_to_the_roles_it_names(lti: LaunchActions) -> None:
-    home_url = lti.launch("candidate").headers["Location"]
+    home_url = landed(lti.launch("candidate"))
     home = lti.client.get(home_url).get_data(as_text=True)
     assert nav(home) == ["Home", "Profile", "Pairing", "Reports", "Portfolio", "Completion"]
     assert "Cohort notes" not in home
@@ -113,13 +114,15 @@ def test_the_new_page_is_kept_to_the_roles_it_names(lti: LaunchActions) -> None:
 def test_the_new_page_can_be_placed_in_canvas_and_its_links_land_on_it(
     lti: LaunchActions,
 ) -> None:
-    picker_url = lti.launch(
-        "instructor", message_type=claims.DEEP_LINKING_REQUEST, placement="link_selection"
-    ).headers["Location"]
+    picker_url = landed(
+        lti.launch(
+            "instructor", message_type=claims.DEEP_LINKING_REQUEST, placement="link_selection"
+        )
+    )
     picker = lti.client.get(picker_url).get_data(as_text=True)
     assert 'value="notes"' in picker and "Cohort notes" in picker
     placed = lti.launch("instructor", custom={"ctom_page": "notes"})
-    assert placed.headers["Location"].endswith("/notes")
+    assert landed(placed).endswith("/notes")
 
 
 def test_the_new_command_joins_the_cli(app: Flask) -> None:

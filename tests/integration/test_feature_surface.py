@@ -25,6 +25,7 @@ from ctom_lti.lti.launch_outcome import LaunchRefused
 from ctom_lti.lti.session_launch import SessionLaunch
 from ctom_lti.models import Role
 from tests.lti_fixtures import LaunchActions
+from tests.lti_support import landed
 
 
 def probe_blueprint(
@@ -54,7 +55,7 @@ def test_views_get_the_launch_of_their_cohort(
 ) -> None:
     seen: list[SessionLaunch] = []
     app.register_blueprint(probe_blueprint(seen))
-    home = lti.launch("instructor").headers["Location"]
+    home = landed(lti.launch("instructor"))
     assert home is not None
 
     page = client.get(home + "probe/staff")
@@ -73,7 +74,7 @@ def test_a_role_the_person_lacks_is_refused_before_the_view_runs(
 ) -> None:
     seen: list[SessionLaunch] = []
     app.register_blueprint(probe_blueprint(seen))
-    home = lti.launch("candidate").headers["Location"]
+    home = landed(lti.launch("candidate"))
     assert home is not None
 
     page = client.get(home + "probe/staff")
@@ -114,7 +115,7 @@ def test_errors_escaping_a_feature_view_are_pages_that_say_what_to_do(
 ) -> None:
     app.register_blueprint(probe_blueprint([], _raise(error)))
     client = lti.client
-    home = lti.launch("candidate").headers["Location"]
+    home = landed(lti.launch("candidate"))
     assert home is not None
 
     page = client.get(home + "probe/fails")

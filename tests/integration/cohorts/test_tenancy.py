@@ -19,7 +19,7 @@ from ctom_lti.cohorts.records import find_cohort, link_canvas_course
 from ctom_lti.db import session_scope
 from ctom_lti.models import Cohort, Membership
 from tests.lti_fixtures import LaunchActions, Registered
-from tests.lti_support import TestPlatform
+from tests.lti_support import TestPlatform, landed
 
 from .support import cohort_file, register_tenant
 
@@ -70,8 +70,7 @@ def test_two_tenants_with_the_same_course_id_stay_apart(
         context_title="Fresno leadership course",
         canvas_course_id=SAME_COURSE_ID,
     )
-    assert b_launch.status_code == 302
-    page = client.get(b_launch.headers["Location"]).get_data(as_text=True)
+    page = client.get(landed(b_launch)).get_data(as_text=True)
     assert "Fresno leadership course" in page
     assert "CTO Mentor Program - Cohort 12" not in page
 
@@ -92,8 +91,7 @@ def test_two_tenants_with_the_same_course_id_stay_apart(
         context_title="CTOM 12 (Canvas name)",
         canvas_course_id=SAME_COURSE_ID,
     )
-    assert a_launch.status_code == 302
-    page = a_client.get(a_launch.headers["Location"]).get_data(as_text=True)
+    page = a_client.get(landed(a_launch)).get_data(as_text=True)
     assert "CTO Mentor Program - Cohort 12" in page
     session.expire_all()
     assert _cohort_of(session, "candidate-a").id == a_cohort.id
@@ -108,7 +106,7 @@ def test_a_course_launched_before_its_file_was_recorded_gains_the_calendar(
     launched = LaunchActions(client, test_platform, school_a).launch(
         "candidate", sub="early-bird", context_id="a" * 40, canvas_course_id=SAME_COURSE_ID
     )
-    assert launched.status_code == 302
+    assert launched.status_code == 200
     path = cohort_file(tmp_path, canvas_url=SCHOOL_A)
     assert app.test_cli_runner().invoke(main, ["cohort", "import", str(path)]).exit_code == 0
     with session_scope(app) as s:

@@ -14,6 +14,7 @@ from ctom_lti.grades import ColumnSpec, GradePost, enqueue_pass_fail
 from ctom_lti.grades.rules import PostState
 from ctom_lti.models import Person
 from tests.lti_fixtures import LaunchActions
+from tests.lti_support import landed
 
 CONTEXT_A = "4dde05e8ca1973bcca9bffc13e1548820eee93a3"
 CONTEXT_B = "0000000000000000000000000000000000000b0b"
@@ -26,7 +27,7 @@ SUBS = {
 
 
 def _launch(lti: LaunchActions, who: str, context_id: str = CONTEXT_A) -> int:
-    location = lti.launch(who, sub=SUBS[who], context_id=context_id).headers["Location"]
+    location = landed(lti.launch(who, sub=SUBS[who], context_id=context_id))
     match = re.search(r"/c/(\d+)/", str(location))
     assert match
     return int(match.group(1))

@@ -13,6 +13,7 @@ from flask.testing import FlaskClient
 from ctom_lti.lti import claims
 from ctom_lti.lti.keys import ensure_current_key
 from tests.lti_fixtures import LaunchActions
+from tests.lti_support import landed
 
 
 @pytest.fixture
@@ -25,9 +26,10 @@ def open_picker(lti: LaunchActions, placement: str) -> str:
     response = lti.launch(
         "instructor", message_type=claims.DEEP_LINKING_REQUEST, placement=placement
     )
-    assert response.status_code == 302
-    assert response.headers["Location"].endswith("/deep-link")
-    return response.headers["Location"]
+    address = landed(response)
+    assert address.endswith("/deep-link")
+    assert "Reflection: Security Fundamentals" in response.get_data(as_text=True)
+    return address
 
 
 def test_link_selection_returns_signed_content_items(
@@ -95,7 +97,7 @@ def test_assignment_selection_takes_one_page_with_a_line_item(
 
 
 def test_picker_needs_a_deep_linking_launch(client: FlaskClient, lti: LaunchActions) -> None:
-    home = lti.launch("instructor").headers["Location"]
+    home = landed(lti.launch("instructor"))
     response = client.get(home + "deep-link")
     assert response.status_code == 403
     assert "add content" in response.get_data(as_text=True)
@@ -107,7 +109,8 @@ def test_a_placed_reflection_link_lands_on_its_page(
     response = lti.launch(
         "candidate", custom={"ctom_page": "reflection", "principle_key": "infrastructure"}
     )
-    location = response.headers["Location"]
+    location = landed(response)
     assert location.endswith("/portfolio/reflection/infrastructure")
+    assert "<h1>Reflection: Infrastructure</h1>" in response.get_data(as_text=True)
     page = client.get(location).get_data(as_text=True)
     assert "<h1>Reflection: Infrastructure</h1>" in page

@@ -15,7 +15,7 @@ from werkzeug.test import TestResponse
 
 from ctom_lti.lti import claims
 from tests.lti_fixtures import NOTHING_STORED, LaunchActions, register, stored_counts
-from tests.lti_support import TestPlatform
+from tests.lti_support import TestPlatform, landed
 
 _OTHER_KEY = rsa.generate_private_key(public_exponent=65537, key_size=2048)
 
@@ -89,7 +89,7 @@ def test_iat_in_the_future_within_the_leeway_is_accepted(app: Flask, lti: Launch
     login = lti.login()
     body = lti.claims("candidate", login, now=int(time.time()) + 30)
     response = lti.post_launch(lti.platform.sign(body), login.state)
-    assert response.status_code == 302
+    assert response.status_code == 200
     assert stored_counts(app)["people"] == 1
 
 
@@ -225,7 +225,7 @@ def test_state_cookie_of_another_login(app: Flask, lti: LaunchActions) -> None:
 def test_replayed_id_token(app: Flask, lti: LaunchActions) -> None:
     login = lti.login()
     token = lti.platform.sign(lti.claims("candidate", login))
-    assert lti.post_launch(token, login.state).status_code == 302
+    assert lti.post_launch(token, login.state).status_code == 200
     before = stored_counts(app)
     replay = lti.post_launch(token, login.state)
     assert replay.status_code == 400
@@ -352,9 +352,9 @@ def test_launch_for_course_a_cannot_reach_course_b(
     other = app.test_client()
     other_lti = LaunchActions(other, test_platform, lti.reg)
     b = other_lti.launch("instructor", context_id="b" * 40, canvas_course_id="2000")
-    cohort_b = int(b.headers["Location"].split("/")[2])
+    cohort_b = int(landed(b).split("/")[2])
     a = lti.launch("instructor")
-    cohort_a = int(a.headers["Location"].split("/")[2])
+    cohort_a = int(landed(a).split("/")[2])
     assert cohort_a != cohort_b
     assert client.get(f"/c/{cohort_a}/").status_code == 200
     for path in (f"/c/{cohort_b}/", f"/c/{cohort_b}/profile", f"/c/{cohort_b}/deep-link"):

@@ -18,6 +18,7 @@ from ctom_lti.db import session_scope
 from ctom_lti.models import AuditEvent, Person
 from ctom_lti.tools.completion.models import CompletionOverride, CompletionSnapshot
 from tests.lti_fixtures import LaunchActions
+from tests.lti_support import landed
 
 CONTEXT_A = "4dde05e8ca1973bcca9bffc13e1548820eee93a3"
 CONTEXT_B = "0000000000000000000000000000000000000b0b"
@@ -45,7 +46,7 @@ ACTIONS = {
 
 def _launch(lti: LaunchActions, who: str, context_id: str = CONTEXT_A) -> int:
     role = who.rstrip("2")
-    location = lti.launch(role, sub=SUBS[who], context_id=context_id).headers["Location"]
+    location = landed(lti.launch(role, sub=SUBS[who], context_id=context_id))
     match = re.search(r"/c/(\d+)/", str(location))
     assert match
     return int(match.group(1))

@@ -20,6 +20,7 @@ from ctom_lti.features import Card, Feature, HomeCards, Viewer, registry_of
 from ctom_lti.models import Membership, Person
 from ctom_lti.tools.home.service import home_statements as build_home_statements
 from tests.lti_fixtures import LaunchActions
+from tests.lti_support import landed
 
 #: Tables of the shared key/value store (used for sessions when there is no Redis).
 _STORE_TABLES = ("lti_launch_state", "lti_session", "lti_cache", "lti_service_token")
@@ -93,7 +94,7 @@ def add_people(app: Flask, cohort_id: int, platform_id: int, count: int) -> None
 def test_the_home_page_reads_the_same_statements_for_one_member_or_many(
     app: Flask, client: FlaskClient, lti: LaunchActions, role: str
 ) -> None:
-    location = lti.launch(role, sub="viewer", mentees=("c-1", "c-2")).headers["Location"]
+    location = landed(lti.launch(role, sub="viewer", mentees=("c-1", "c-2")))
     alone, page = home_statements(app, client, location)
     assert "Counter 5" in page
     assert "1 memberships; you are one." in page
@@ -115,7 +116,7 @@ def test_the_home_page_reads_the_same_statements_for_one_member_or_many(
 def test_each_card_is_read_with_the_others(
     app: Flask, client: FlaskClient, lti: LaunchActions
 ) -> None:
-    location = lti.launch("candidate").headers["Location"]
+    location = landed(lti.launch("candidate"))
     statements, page = home_statements(app, client, location)
     # The course, the profile's card and the six counters' cards: one statement; the mentors
     # list: the other.

@@ -21,7 +21,7 @@ from ctom_lti.tools.pairing.lifecycle import hand_pair
 from ctom_lti.tools.pairing.models import MentorProfile, Pairing, PairingPush, Qualification
 from ctom_lti.tools.pairing.rules import QUALIFICATIONS
 from tests.lti_fixtures import LaunchActions, Registered, register
-from tests.lti_support import TestPlatform
+from tests.lti_support import TestPlatform, landed
 
 CONTEXT_A = "4dde05e8ca1973bcca9bffc13e1548820eee93a3"
 CONTEXT_B = "0000000000000000000000000000000000000b0b"
@@ -40,7 +40,7 @@ STAFF_PAGES = {"", "/mentors", "/history", "/import"}
 
 def _launch(lti: LaunchActions, who: str, context_id: str = CONTEXT_A) -> str:
     role = who.rstrip("2")
-    location = lti.launch(role, sub=SUBS[who], context_id=context_id).headers["Location"]
+    location = landed(lti.launch(role, sub=SUBS[who], context_id=context_id))
     assert isinstance(location, str)
     match = re.search(r"/c/(\d+)/", location)
     assert match
@@ -160,7 +160,7 @@ def test_an_admin_of_another_tenant_sees_nothing(
     other = register(app, test_platform, client_id="20000000000002", deployment_ids=("9:other",))
     stranger = LaunchActions(client, test_platform, other)
     # Same Canvas course id and context id: another school on Canvas Cloud.
-    location = stranger.launch("admin", context_id=CONTEXT_A).headers["Location"]
+    location = landed(stranger.launch("admin", context_id=CONTEXT_A))
     assert f"/c/{cohort_a}/" not in str(location)
     with session_scope(app) as s:
         assert len(s.scalars(select(Cohort)).all()) == 2

@@ -12,12 +12,13 @@ from sqlalchemy import select
 from ctom_lti.db import session_scope
 from ctom_lti.tools.pairing.models import Pairing
 from tests.lti_fixtures import LaunchActions
+from tests.lti_support import landed
 
 from .support import HEADER, PEOPLE
 
 
 def _admin(lti: LaunchActions, client: FlaskClient) -> tuple[str, str]:
-    home = str(lti.launch("admin").headers["Location"])
+    home = str(landed(lti.launch("admin")))
     base = home + "pairing"
     page = client.get(base).get_data(as_text=True)
     token = re.search(r'name="csrf_token" value="([^"]+)"', page)

@@ -15,6 +15,7 @@ from ctom_lti.db import session_scope
 from ctom_lti.models import Person
 from ctom_lti.tools.pairing.models import Pairing
 from tests.lti_fixtures import LaunchActions
+from tests.lti_support import landed
 
 CONTEXT_A = "4dde05e8ca1973bcca9bffc13e1548820eee93a3"
 CONTEXT_B = "0000000000000000000000000000000000000b0b"
@@ -39,7 +40,7 @@ class Portfolios:
 
 def launch_as(lti: LaunchActions, who: str, context_id: str = CONTEXT_A) -> int:
     role = who.rstrip("2")
-    location = lti.launch(role, sub=SUBS[who], context_id=context_id).headers["Location"]
+    location = landed(lti.launch(role, sub=SUBS[who], context_id=context_id))
     assert isinstance(location, str)
     match = re.search(r"/c/(\d+)/", location)
     assert match

@@ -26,6 +26,7 @@ from ctom_lti.tools.portfolio.models import Artifact, Reflection
 from ctom_lti.tools.portfolio.storage import app_storage
 from tests.integration.tools.reports.support import make_pairing
 from tests.lti_fixtures import LaunchActions
+from tests.lti_support import landed
 from tests.unit.tools.portfolio.export.sample import HOSTILE_MARKDOWN, jpeg
 
 SUBS = {
@@ -45,7 +46,7 @@ class World:
 def _launch(lti: LaunchActions, who: str) -> str:
     """Launch as ``who``; the URL the launch landed on (it carries the launch token)."""
     response = lti.launch(who.rstrip("2"), sub=SUBS[who])
-    return str(response.headers["Location"])
+    return landed(response)
 
 
 @pytest.fixture

@@ -26,7 +26,7 @@ from ctom_lti.tools.portfolio.models import Artifact, Reflection
 from ctom_lti.tools.portfolio.storage import app_storage
 from tests.integration.tools.portfolio.support import SUBS, csrf
 from tests.lti_fixtures import CLIENT_ID, DEPLOYMENT_ID, LaunchActions, Registered
-from tests.lti_support import TestPlatform
+from tests.lti_support import TestPlatform, landed
 
 KEY = "project-management"
 HANDED_IN = datetime(2026, 10, 9, 18, 30, tzinfo=UTC)
@@ -141,12 +141,14 @@ def test_the_gateway_lists_one_students_handed_in_work_across_pages(
 
 
 def _launch(lti: LaunchActions, who: str, course: Course, canvas_user: int) -> int:
-    location = lti.launch(
-        "candidate",
-        sub=SUBS[who],
-        canvas_course_id=str(course.id),
-        custom={"canvas_user_id": str(canvas_user)},
-    ).headers["Location"]
+    location = landed(
+        lti.launch(
+            "candidate",
+            sub=SUBS[who],
+            canvas_course_id=str(course.id),
+            custom={"canvas_user_id": str(canvas_user)},
+        )
+    )
     found = re.search(r"/c/(\d+)/", str(location))
     assert found
     return int(found.group(1))
@@ -271,9 +273,7 @@ def test_when_canvas_cannot_be_reached_the_page_says_so_and_links_still_work(
 def test_without_a_linked_canvas_account_the_page_says_why(
     lti: LaunchActions, client: FlaskClient, course: Course
 ) -> None:
-    location = lti.launch("candidate", sub=SUBS["candidate"], canvas_course_id="").headers[
-        "Location"
-    ]
+    location = landed(lti.launch("candidate", sub=SUBS["candidate"], canvas_course_id=""))
     found = re.search(r"/c/(\d+)/", str(location))
     assert found
     page = client.get(f"/c/{found.group(1)}/portfolio/artifacts").get_data(as_text=True)

@@ -11,7 +11,7 @@ from sqlalchemy import select
 from ctom_lti.db import session_scope
 from ctom_lti.tools.profile.models import ProgrammeProfile
 from tests.lti_fixtures import LaunchActions
-from tests.lti_support import TestPlatform
+from tests.lti_support import TestPlatform, landed
 
 
 def form_of(page: str) -> dict[str, str]:
@@ -20,7 +20,7 @@ def form_of(page: str) -> dict[str, str]:
 
 
 def open_profile(lti: LaunchActions, **kwargs: object) -> tuple[str, dict[str, str]]:
-    home = lti.launch("candidate", **kwargs).headers["Location"]  # type: ignore[arg-type]
+    home = landed(lti.launch("candidate", **kwargs))  # type: ignore[arg-type]
     url = home + "profile"
     return url, form_of(lti.client.get(url).get_data(as_text=True))
 
@@ -88,7 +88,7 @@ def test_racing_edit_gets_409_and_keeps_the_text(
     stale = form_of(client.get(url).get_data(as_text=True))
     other_tab = app.test_client()
     other = LaunchActions(other_tab, test_platform, lti.reg)
-    other_url = other.launch("candidate", sub="same-person").headers["Location"] + "profile"
+    other_url = landed(other.launch("candidate", sub="same-person")) + "profile"
     fresh = form_of(other_tab.get(other_url).get_data(as_text=True))
     # ... one saves first ...
     assert (

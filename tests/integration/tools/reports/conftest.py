@@ -18,6 +18,7 @@ from ctom_lti.tools.reports.models import ProgressReport
 from ctom_lti.tools.reports.service import sync_schedule
 from tests.integration.tools.reports.support import make_pairing
 from tests.lti_fixtures import LaunchActions
+from tests.lti_support import landed
 
 CONTEXT_A = "4dde05e8ca1973bcca9bffc13e1548820eee93a3"
 CONTEXT_B = "0000000000000000000000000000000000000b0b"
@@ -43,7 +44,7 @@ class World:
 def launch(lti: LaunchActions, who: str, context_id: str = CONTEXT_A) -> int:
     """Launch as ``who``; the cohort id the launch landed in."""
     role = who.rstrip("2")
-    location = lti.launch(role, sub=SUBS[who], context_id=context_id).headers["Location"]
+    location = landed(lti.launch(role, sub=SUBS[who], context_id=context_id))
     match = re.search(r"/c/(\d+)/", str(location))
     assert match
     return int(match.group(1))

@@ -19,12 +19,13 @@ from ctom_lti.tools.reports.service import sync_schedule
 from tests.factories import make_membership, make_person
 from tests.integration.tools.reports.support import make_pairing
 from tests.lti_fixtures import LaunchActions
+from tests.lti_support import landed
 
 
 def launch(lti: LaunchActions, role: str, sub: str, context_id: str | None = None) -> int:
     """Launch as ``role``; the cohort id the tool landed on."""
     kwargs: dict[str, Any] = {"context_id": context_id} if context_id else {}
-    location = lti.launch(role, sub=sub, **kwargs).headers["Location"]
+    location = landed(lti.launch(role, sub=sub, **kwargs))
     found = re.search(r"/c/(\d+)/", str(location))
     assert found, location
     return int(found.group(1))

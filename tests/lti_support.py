@@ -371,17 +371,24 @@ def html_forms(html: str) -> list[HtmlForm]:
 _PAGE_ADDRESS = re.compile(r'<html\b[^>]*\sdata-page-address="([^"]*)"')
 
 
-def landed(response: Any, status: int = 200) -> str:
-    """The address of the page a launch answered with (it names its own address, which the
-    browser shows in place of the launch's); fails the test if the launch answered otherwise,
-    or with another status than ``status``.
+def page_address(response: Any) -> str | None:
+    """The address a tool page names as its own (a launch's answer does), if any.
 
     ``response`` is a Flask test response or a ``requests`` one.
     """
     text = response.get_data(as_text=True) if hasattr(response, "get_data") else response.text
+    match = _PAGE_ADDRESS.search(text)
+    return html.unescape(match.group(1)) if match else None
+
+
+def landed(response: Any, status: int = 200) -> str:
+    """The address of the page a launch answered with (it names its own address, which the
+    browser shows in place of the launch's); fails the test if the launch answered otherwise,
+    or with another status than ``status``."""
+    text = response.get_data(as_text=True) if hasattr(response, "get_data") else response.text
     assert response.status_code == status, (
         f"the launch answered {response.status_code}: {text[-500:]}"
     )
-    match = _PAGE_ADDRESS.search(text)
-    assert match, f"the launch's answer names no page address: {text[:500]}"
-    return html.unescape(match.group(1))
+    address = page_address(response)
+    assert address is not None, f"the launch's answer names no page address: {text[:500]}"
+    return address

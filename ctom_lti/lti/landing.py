@@ -27,8 +27,6 @@ from ctom_lti.links import HOME
 from ctom_lti.lti.access import require_page_roles
 from ctom_lti.lti.deep_linking import Landing
 
-#: Where an app keeps its endpoints' GET-only rules (None: the endpoint also takes other methods).
-_GET_ONLY_RULES = "ctom.landing_rules"
 #: What a page rule may answer besides GET (Flask adds both to every GET route).
 _READ_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
 
@@ -86,13 +84,12 @@ def answer_with(page: LandingPage, address: str, registry: FeatureRegistry) -> R
     # What Flask runs before a view that the launch request has not run for this one: the
     # blueprints' URL value preprocessors and the page's role rule (CSRF is for forms, and the
     # launch was authenticated by its signed token).
-    app = current_app
     for name in (None, *reversed(request.blueprints)):
-        for preprocess in app.url_value_preprocessors.get(name, ()):
+        for preprocess in current_app.url_value_preprocessors.get(name, ()):
             preprocess(request.endpoint, request.view_args)
     require_page_roles(registry, request.endpoint, request.view_args)
-    view = app.view_functions[page.endpoint]
-    return app.make_response(app.ensure_sync(view)(**request.view_args))
+    view = current_app.view_functions[page.endpoint]
+    return current_app.make_response(current_app.ensure_sync(view)(**request.view_args))
 
 
 def _openable(app: Flask, endpoint: str, values: dict[str, Any]) -> bool:
@@ -105,10 +102,7 @@ def _openable(app: Flask, endpoint: str, values: dict[str, Any]) -> bool:
 
 def _get_only_rule(app: Flask, endpoint: str) -> Rule | None:
     """The endpoint's rule when it is its only one and answers GET alone, else None."""
-    rules: dict[str, Rule | None] = app.extensions.setdefault(_GET_ONLY_RULES, {})
-    if endpoint not in rules:
-        found = list(app.url_map.iter_rules(endpoint))
-        only = found[0] if len(found) == 1 else None
-        read_only = only is not None and only.methods is not None and only.methods <= _READ_METHODS
-        rules[endpoint] = only if read_only else None
-    return rules[endpoint]
+    rules = list(app.url_map.iter_rules(endpoint))
+    if len(rules) == 1 and rules[0].methods is not None and rules[0].methods <= _READ_METHODS:
+        return rules[0]
+    return None

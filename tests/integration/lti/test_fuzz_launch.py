@@ -24,7 +24,7 @@ from ctom_lti.db import session_scope
 from ctom_lti.lti import claims
 from ctom_lti.lti.models import LaunchStateRecord
 from tests.lti_fixtures import LaunchActions, stored_counts
-from tests.lti_support import landed, sign_raw
+from tests.lti_support import landed, page_address, sign_raw
 
 FUZZ = settings(
     max_examples=40,
@@ -178,7 +178,7 @@ def test_any_login_is_answered_without_a_server_error(
 def _accepted(response: TestResponse) -> bool:
     """Whether the launch was accepted: it answered with its landing page (which may itself
     refuse the person, as the deep-link picker refuses a candidate) or redirected to it."""
-    return response.status_code == 302 or "data-page-address=" in response.get_data(as_text=True)
+    return response.status_code == 302 or page_address(response) is not None
 
 
 @settings(FUZZ, max_examples=60)
